@@ -1,0 +1,51 @@
+"""Everything CI runs: ``nox`` with no arguments runs the default sessions.
+
+``nox -s bench`` runs the benchmarks, which are not part of the default run.
+"""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.sessions = ["lint", "typing", "tests", "contract"]
+nox.options.reuse_existing_virtualenvs = True
+nox.options.error_on_missing_interpreters = True
+
+PACKAGES = ["reference_client", "mock_ortto"]
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff check and ruff format --check over the whole tree."""
+    session.install("ruff>=0.6")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def typing(session: nox.Session) -> None:
+    """mypy --strict on both packages."""
+    session.install("-e", ".[dev,test]")
+    session.run("mypy")
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The pytest suite: unit, property-based, conformance vectors and live-server tests."""
+    session.install("-e", ".[test]")
+    session.run("pytest", "-n", "2", *session.posargs)
+
+
+@nox.session
+def contract(session: nox.Session) -> None:
+    """schemathesis ``st run`` (stateless and stateful phases) against a live mock server."""
+    session.install("-e", ".[test]")
+    session.run("python", "-m", "tests.contract.run_schemathesis", *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmarks that print figures: preview pipeline events/s and mock throughput."""
+    session.install("-e", ".[test]")
+    session.run("python", "-m", "benchmarks.preview_pipeline", *session.posargs)
+    session.run("python", "-m", "benchmarks.mock_throughput", *session.posargs)
