@@ -1,0 +1,336 @@
+"""Routes under /_mock. Bodies are validated with the same compiled OpenAPI schemas."""
+
+from __future__ import annotations
+
+import hmac
+import json
+from typing import Any
+
+from flask import Blueprint, Response, current_app, request
+
+from mock_ortto import engine, faults, rules, snapshot, views
+from mock_ortto.app import json_response
+from mock_ortto.auth import redact
+from mock_ortto.clock import ClockState, in_range, iso, parse_iso
+from mock_ortto.context import EXTENSION, MockContext
+from mock_ortto.errors import MockError
+from mock_ortto.store.base import Txn
+from mock_ortto.validation import parse_json
+
+JSON = dict[str, Any]
+admin_blueprint = Blueprint("mock_admin", __name__, url_prefix="/_mock")
+_NO_OPTIONS = {"provide_automatic_options": False}
+
+
+def _ctx() -> MockContext:
+    ctx: MockContext = current_app.extensions[EXTENSION]
+    return ctx
+
+
+@admin_blueprint.before_request
+def _check_token() -> None:
+    token = _ctx().config.admin_token
+    if token is None:
+        return
+    given = request.headers.get("X-Mock-Admin-Token", "")
+    if not hmac.compare_digest(given.encode("utf-8", "replace"), token.encode("utf-8")):
+        raise MockError(
+            401, "admin token missing or wrong (X-Mock-Admin-Token)", rule="admin.token"
+        )
+
+
+def _body(schema: str, *, optional: bool = False) -> Any:
+    raw = request.get_data(cache=False)
+    if optional and not raw.strip():
+        return {}
+    body = parse_json(raw)
+    _ctx().validators.check_body(schema, body)
+    return body
+
+
+def _key() -> str:
+    key = request.args.get("api_key")
+    if not key:
+        raise MockError(400, "query parameter api_key is required", rule="request.invalid")
+    return key
+
+
+def _filters(*names: str) -> dict[str, str | None]:
+    out: dict[str, str | None] = {}
+    for name in names:
+        value = request.args.get(name)
+        if value == "":
+            raise MockError(
+                400, f"query parameter {name} must not be empty", rule="request.invalid"
+            )
+        out[name] = value
+    return out
+
+
+def _clock_view(txn: Txn, ctx: MockContext, reconciled: int | None = None) -> JSON:
+    state = txn.get_clock()
+    now = state.now()
+    period = ctx.settings(txn).reconcile_period_seconds
+    view: JSON = {
+        "now": iso(now),
+        "now_unix": now,
+        "frozen": state.frozen_at is not None,
+        "offset_seconds": state.offset,
+        "next_reconciliation": iso((int(now // period) + 1) * period),
+    }
+    if reconciled is not None:
+        view["reconciled"] = reconciled
+    return view
+
+
+def _config_view(txn: Txn, ctx: MockContext) -> JSON:
+    out = ctx.config.describe()
+    out["settings"] = ctx.settings(txn).to_json()
+    return out
+
+
+@admin_blueprint.get("/health", **_NO_OPTIONS)
+def health() -> Response:
+    """Liveness."""
+    return json_response({"status": "ok", "store": _ctx().store.name})
+
+
+@admin_blueprint.post("/reset", **_NO_OPTIONS)
+def reset() -> Response:
+    """Forget everything, or one account."""
+    body = _body("ResetRequest", optional=True)
+    with _ctx().store.transaction() as txn:
+        key = body.get("api_key")
+        txn.reset(key)
+        if key is None:
+            txn.set_settings(None)
+    return json_response({"reset": "account" if key else "all"})
+
+
+@admin_blueprint.get("/state", **_NO_OPTIONS)
+def export_state() -> Response:
+    """Snapshot."""
+    with _ctx().store.transaction() as txn:
+        _ctx().begin(txn)
+        return json_response(snapshot.export(txn))
+
+
+@admin_blueprint.put("/state", **_NO_OPTIONS)
+def import_state() -> Response:
+    """Restore a snapshot."""
+    body = _body("Snapshot")
+    with _ctx().store.transaction() as txn:
+        count = snapshot.restore(txn, body)
+    return json_response({"restored_accounts": count})
+
+
+@admin_blueprint.get("/accounts", **_NO_OPTIONS)
+def accounts() -> Response:
+    """Accounts with state."""
+    with _ctx().store.transaction() as txn:
+        _ctx().begin(txn)
+        rows = [
+            {
+                "api_key": redact(key),
+                "contacts": len(txn.contacts(key)),
+                "activities": len(txn.activities(key)),
+                "audiences": len(txn.audiences(key)),
+            }
+            for key in txn.accounts()
+        ]
+    return json_response({"accounts": rows})
+
+
+@admin_blueprint.get("/contacts", **_NO_OPTIONS)
+def contacts() -> Response:
+    """Contacts of one account."""
+    key = _key()
+    f = _filters("user_id", "anonymous_id")
+    with _ctx().store.transaction() as txn:
+        _ctx().begin(txn)
+        if f["user_id"] is not None or f["anonymous_id"] is not None:
+            candidates = []
+            if f["user_id"]:
+                candidates.append(txn.contact_by_user(key, f["user_id"]))
+            if f["anonymous_id"]:
+                candidates.append(txn.contact_by_anon(key, f["anonymous_id"]))
+            ids = {c.id if c is not None else None for c in candidates}
+            first = candidates[0]
+            found = [first] if first is not None and len(ids) == 1 else []
+        else:
+            found = txn.contacts(key)
+        return json_response({"contacts": [views.contact(c) for c in found]})
+
+
+@admin_blueprint.get("/activities", **_NO_OPTIONS)
+def activities() -> Response:
+    """Activities of one account."""
+    key = _key()
+    f = _filters("contact_id")
+    with _ctx().store.transaction() as txn:
+        _ctx().begin(txn)
+        rows = [views.activity(a) for a in txn.activities(key, f["contact_id"])]
+    return json_response({"activities": rows})
+
+
+@admin_blueprint.get("/audiences", **_NO_OPTIONS)
+def audiences() -> Response:
+    """Audiences of one account."""
+    key = _key()
+    with _ctx().store.transaction() as txn:
+        _ctx().begin(txn)
+        rows = [views.audience(a) for a in txn.audiences(key)]
+    return json_response({"audiences": rows})
+
+
+@admin_blueprint.get("/memberships", **_NO_OPTIONS)
+def memberships() -> Response:
+    """Membership records."""
+    key = _key()
+    f = _filters("audience_id", "contact_id")
+    with _ctx().store.transaction() as txn:
+        _ctx().begin(txn)
+        rows = [
+            views.membership(m) for m in txn.memberships(key, f["audience_id"], f["contact_id"])
+        ]
+    return json_response({"memberships": rows})
+
+
+@admin_blueprint.get("/timeline", **_NO_OPTIONS)
+def timeline() -> Response:
+    """Membership timeline."""
+    key = _key()
+    f = _filters("audience_id", "contact_id")
+    with _ctx().store.transaction() as txn:
+        _ctx().begin(txn)
+        rows = [
+            views.timeline_event(e) for e in txn.timeline(key, f["audience_id"], f["contact_id"])
+        ]
+    return json_response({"events": rows})
+
+
+@admin_blueprint.get("/journal", **_NO_OPTIONS)
+def journal_list() -> Response:
+    """Journal entries, newest first."""
+    raw = request.args.get("limit", "100")
+    try:
+        limit = int(raw)
+    except ValueError:
+        raise MockError(400, "limit must be an integer", rule="request.invalid") from None
+    if not 1 <= limit <= 100000:
+        raise MockError(400, "limit must be between 1 and 100000", rule="request.invalid")
+    with _ctx().store.transaction() as txn:
+        return json_response({"entries": txn.journal(limit)})
+
+
+@admin_blueprint.get("/journal/<int:entry_id>", **_NO_OPTIONS)
+def journal_entry(entry_id: int) -> Response:
+    """One journal entry."""
+    with _ctx().store.transaction() as txn:
+        found = txn.journal_entry(entry_id)
+    if found is None:
+        raise MockError(404, f"no journal entry {entry_id}", rule="request.not_found")
+    return json_response(found)
+
+
+@admin_blueprint.get("/clock", **_NO_OPTIONS)
+def clock_get() -> Response:
+    """The clock."""
+    ctx = _ctx()
+    with ctx.store.transaction() as txn:
+        ctx.begin(txn)
+        return json_response(_clock_view(txn, ctx))
+
+
+@admin_blueprint.post("/clock", **_NO_OPTIONS)
+def clock_change() -> Response:
+    """Freeze, resume, set or advance the clock; run a due reconciliation."""
+    body = _body("ClockCommand")
+    ctx = _ctx()
+    with ctx.store.transaction() as txn:
+        settings, _ = ctx.begin(txn)
+        state = txn.get_clock()
+        action = body["action"]
+        if action == "freeze":
+            at = _instant(body["at"]) if "at" in body else None
+            new = state.frozen(at)
+        elif action == "resume":
+            new = state.resumed()
+        elif action == "set":
+            new = state.set_to(_instant(body["at"]))
+        else:
+            new = state.advanced(float(body["seconds"]))
+        if not in_range(new.now()):
+            raise MockError(409, "the clock would leave years 1..9999", rule="clock.range")
+        txn.set_clock(new)
+        reconciled = 0
+        if new.now() < state.now():
+            # Moving back in time re-arms the reconciliation at the new time.
+            txn.set_reconciled_period(int(new.now() // settings.reconcile_period_seconds))
+        else:
+            reconciled = engine.reconcile_due(txn, new.now(), settings)
+        return json_response(_clock_view(txn, ctx, reconciled))
+
+
+def _instant(text: str) -> float:
+    try:
+        value = parse_iso(text)
+    except (ValueError, OverflowError):
+        raise MockError(409, "the clock would leave years 1..9999", rule="clock.range") from None
+    return value
+
+
+@admin_blueprint.get("/faults", **_NO_OPTIONS)
+def faults_list() -> Response:
+    """Queued faults."""
+    with _ctx().store.transaction() as txn:
+        return json_response({"faults": txn.faults()})
+
+
+@admin_blueprint.post("/faults", **_NO_OPTIONS)
+def faults_add() -> Response:
+    """Queue a fault."""
+    body = _body("FaultSpec")
+    with _ctx().store.transaction() as txn:
+        fault = faults.add(txn, body)
+    return json_response(fault, 201)
+
+
+@admin_blueprint.delete("/faults", **_NO_OPTIONS)
+def faults_clear() -> Response:
+    """Drop queued faults."""
+    with _ctx().store.transaction() as txn:
+        txn.set_faults([])
+    return json_response({"faults": []})
+
+
+@admin_blueprint.get("/config", **_NO_OPTIONS)
+def config_get() -> Response:
+    """Active configuration."""
+    ctx = _ctx()
+    with ctx.store.transaction() as txn:
+        return json_response(_config_view(txn, ctx))
+
+
+@admin_blueprint.patch("/config", **_NO_OPTIONS)
+def config_patch() -> Response:
+    """Change rule settings at runtime."""
+    body = _body("SettingsPatch")
+    ctx = _ctx()
+    with ctx.store.transaction() as txn:
+        current = ctx.settings(txn)
+        updated = current.updated(body)
+        txn.set_settings(json.dumps(updated.to_json(), sort_keys=True))
+        if updated.reconcile_period_seconds != current.reconcile_period_seconds:
+            now = txn.get_clock().now()
+            txn.set_reconciled_period(int(now // updated.reconcile_period_seconds))
+        return json_response(_config_view(txn, ctx))
+
+
+@admin_blueprint.get("/rules", **_NO_OPTIONS)
+def rules_list() -> Response:
+    """The rule table."""
+    return json_response({"rules": rules.as_table()})
+
+
+__all__ = ["ClockState", "admin_blueprint"]

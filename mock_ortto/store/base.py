@@ -1,0 +1,201 @@
+"""The storage interface. Domain rules live in :mod:`mock_ortto.engine`, not in stores.
+
+A store only keeps records and answers look-ups, so both implementations behave the same
+by construction. Every request runs inside one :meth:`Store.transaction`.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from typing import Any
+
+from mock_ortto.clock import ClockState
+from mock_ortto.models import Activity, Audience, Contact, Membership, TimelineEvent
+
+JSON = dict[str, Any]
+
+
+class Txn(ABC):
+    """Operations available inside one transaction. ``key`` is the account (API key)."""
+
+    # --- global state ---------------------------------------------------------------------
+    @abstractmethod
+    def get_clock(self) -> ClockState:
+        """Return the persisted clock state."""
+
+    @abstractmethod
+    def set_clock(self, state: ClockState) -> None:
+        """Persist the clock state."""
+
+    @abstractmethod
+    def get_settings(self) -> str | None:
+        """Return runtime settings (JSON text) saved by the admin API, if any."""
+
+    @abstractmethod
+    def set_settings(self, data: str | None) -> None:
+        """Save (or clear) runtime settings (JSON text)."""
+
+    @abstractmethod
+    def get_reconciled_period(self) -> int | None:
+        """Return the last reconciliation period index that has been processed."""
+
+    @abstractmethod
+    def set_reconciled_period(self, period: int) -> None:
+        """Record the last processed reconciliation period index."""
+
+    @abstractmethod
+    def pending_memberships(self) -> list[tuple[str, Membership]]:
+        """Return ``(key, membership)`` for every membership with a deferred instruction."""
+
+    @abstractmethod
+    def rate_hit(self, key: str, window: int, start: int) -> int:
+        """Count one request in the window starting at ``start``; return the new count."""
+
+    @abstractmethod
+    def faults(self) -> list[JSON]:
+        """Return the queued fault specs (each has ``id`` and ``remaining``)."""
+
+    @abstractmethod
+    def set_faults(self, faults: list[JSON]) -> None:
+        """Replace the fault queue."""
+
+    @abstractmethod
+    def journal_add(self, entry: JSON, keep: int) -> int:
+        """Append a journal entry, keep the newest ``keep``; return its id."""
+
+    @abstractmethod
+    def journal(self, limit: int) -> list[JSON]:
+        """Return up to ``limit`` newest journal entries, newest first."""
+
+    @abstractmethod
+    def journal_entry(self, entry_id: int) -> JSON | None:
+        """Return one journal entry."""
+
+    @abstractmethod
+    def accounts(self) -> list[str]:
+        """Return every account key that has state."""
+
+    @abstractmethod
+    def reset(self, key: str | None) -> None:
+        """Forget one account's state, or everything (journal, faults, clock, counters)."""
+
+    # --- per-account records --------------------------------------------------------------
+    @abstractmethod
+    def next_seq(self, key: str, kind: str) -> int:
+        """Return the next number of the per-account sequence ``kind`` (1, 2, ...)."""
+
+    @abstractmethod
+    def seqs(self, key: str) -> dict[str, int]:
+        """Return the last issued number of every sequence of the account."""
+
+    @abstractmethod
+    def set_seq(self, key: str, kind: str, value: int) -> None:
+        """Set the last issued number of a sequence (snapshot restore)."""
+
+    @abstractmethod
+    def contact(self, key: str, contact_id: str) -> Contact | None:
+        """Return a contact by id."""
+
+    @abstractmethod
+    def contact_by_user(self, key: str, user_id: str) -> Contact | None:
+        """Return the contact that owns ``user_id``."""
+
+    @abstractmethod
+    def contact_by_anon(self, key: str, anonymous_id: str) -> Contact | None:
+        """Return the contact that owns ``anonymous_id``."""
+
+    @abstractmethod
+    def save_contact(self, key: str, contact: Contact) -> None:
+        """Insert or update a contact and point its ids at it."""
+
+    @abstractmethod
+    def delete_contact(self, key: str, contact_id: str) -> None:
+        """Remove a contact (after a merge)."""
+
+    @abstractmethod
+    def contacts(self, key: str) -> list[Contact]:
+        """Return every contact of the account."""
+
+    @abstractmethod
+    def activity_seen(self, key: str, message_id: str, timestamp: str) -> bool:
+        """Whether an activity with this (message_id, timestamp) pair is stored."""
+
+    @abstractmethod
+    def add_activity(self, key: str, activity: Activity) -> None:
+        """Store an activity."""
+
+    @abstractmethod
+    def move_activities(self, key: str, from_contact: str, to_contact: str) -> None:
+        """Re-point activities of one contact to another (merge)."""
+
+    @abstractmethod
+    def activities(self, key: str, contact_id: str | None = None) -> list[Activity]:
+        """Return activities, oldest first."""
+
+    @abstractmethod
+    def audience(self, key: str, audience_id: str) -> Audience | None:
+        """Return an audience by id."""
+
+    @abstractmethod
+    def audience_by_name(self, key: str, name: str) -> Audience | None:
+        """Return an audience by exact name."""
+
+    @abstractmethod
+    def add_audience(self, key: str, audience: Audience) -> None:
+        """Store a new audience."""
+
+    @abstractmethod
+    def audiences(self, key: str) -> list[Audience]:
+        """Return every audience, in creation order."""
+
+    @abstractmethod
+    def membership(self, key: str, audience_id: str, contact_id: str) -> Membership | None:
+        """Return one membership record."""
+
+    @abstractmethod
+    def save_membership(self, key: str, membership: Membership) -> None:
+        """Insert or update a membership record."""
+
+    @abstractmethod
+    def delete_membership(self, key: str, audience_id: str, contact_id: str) -> None:
+        """Remove a membership record (after a merge)."""
+
+    @abstractmethod
+    def memberships(
+        self, key: str, audience_id: str | None = None, contact_id: str | None = None
+    ) -> list[Membership]:
+        """Return membership records, optionally filtered."""
+
+    @abstractmethod
+    def add_timeline(self, key: str, event: TimelineEvent) -> None:
+        """Append a membership timeline event."""
+
+    @abstractmethod
+    def timeline(
+        self, key: str, audience_id: str | None = None, contact_id: str | None = None
+    ) -> list[TimelineEvent]:
+        """Return timeline events, oldest first, optionally filtered."""
+
+    @abstractmethod
+    def move_timeline(self, key: str, from_contact: str, to_contact: str) -> None:
+        """Re-point timeline events of one contact to another (merge)."""
+
+
+class Store(ABC):
+    """A place to keep state. ``transaction()`` serialises writers."""
+
+    name: str = "store"
+
+    @abstractmethod
+    def transaction(self) -> AbstractContextManager[Txn]:
+        """Open a transaction; commit on normal exit, roll back on error."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release resources."""
+
+    def iter_accounts(self) -> Iterator[str]:
+        """Yield account keys (convenience)."""
+        with self.transaction() as txn:
+            yield from txn.accounts()

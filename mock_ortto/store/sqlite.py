@@ -1,0 +1,425 @@
+"""SQLite store: one file shared by threads and processes; state survives restarts.
+
+Records are kept as JSON next to the columns used for look-ups. Each request runs in one
+``BEGIN IMMEDIATE`` transaction, so concurrent workers serialise their writes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from typing import Any
+
+from mock_ortto.clock import ClockState
+from mock_ortto.models import Activity, Audience, Contact, Membership, TimelineEvent
+from mock_ortto.store.base import Store, Txn
+
+JSON = dict[str, Any]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS accounts (key TEXT PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS seqs (key TEXT, kind TEXT, value INTEGER, PRIMARY KEY (key, kind));
+CREATE TABLE IF NOT EXISTS rates (key TEXT, win INTEGER, start INTEGER, count INTEGER,
+    PRIMARY KEY (key, win));
+CREATE TABLE IF NOT EXISTS journal (id INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT);
+CREATE TABLE IF NOT EXISTS contacts (key TEXT, id TEXT, data TEXT,
+    PRIMARY KEY (key, id));
+CREATE TABLE IF NOT EXISTS users (key TEXT, user_id TEXT, contact_id TEXT,
+    PRIMARY KEY (key, user_id));
+CREATE TABLE IF NOT EXISTS anons (key TEXT, anon_id TEXT, contact_id TEXT,
+    PRIMARY KEY (key, anon_id));
+CREATE TABLE IF NOT EXISTS activities (ord INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT,
+    contact_id TEXT, data TEXT);
+CREATE INDEX IF NOT EXISTS activities_contact ON activities (key, contact_id);
+CREATE TABLE IF NOT EXISTS seen (key TEXT, message_id TEXT, ts TEXT,
+    PRIMARY KEY (key, message_id, ts));
+CREATE TABLE IF NOT EXISTS audiences (ord INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT,
+    id TEXT, name TEXT, data TEXT);
+CREATE UNIQUE INDEX IF NOT EXISTS audiences_id ON audiences (key, id);
+CREATE INDEX IF NOT EXISTS audiences_name ON audiences (key, name);
+CREATE TABLE IF NOT EXISTS memberships (key TEXT, audience_id TEXT, contact_id TEXT,
+    pending INTEGER, data TEXT, PRIMARY KEY (key, audience_id, contact_id));
+CREATE INDEX IF NOT EXISTS memberships_pending ON memberships (pending);
+CREATE TABLE IF NOT EXISTS timeline (ord INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT,
+    audience_id TEXT, contact_id TEXT, data TEXT);
+CREATE INDEX IF NOT EXISTS timeline_key ON timeline (key, audience_id, contact_id);
+"""
+
+_ACCOUNT_TABLES = (
+    "accounts",
+    "seqs",
+    "rates",
+    "contacts",
+    "users",
+    "anons",
+    "activities",
+    "seen",
+    "audiences",
+    "memberships",
+    "timeline",
+)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def _contact(data: str) -> Contact:
+    return Contact(**json.loads(data))
+
+
+def _membership(data: str) -> Membership:
+    return Membership(**json.loads(data))
+
+
+class _SQLiteTxn(Txn):
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._c = conn
+
+    def _one(self, sql: str, *args: Any) -> Any:
+        row = self._c.execute(sql, args).fetchone()
+        return None if row is None else row[0]
+
+    def _meta(self, name: str) -> str | None:
+        value: str | None = self._one("SELECT value FROM meta WHERE name = ?", name)
+        return value
+
+    def _set_meta(self, name: str, value: str | None) -> None:
+        if value is None:
+            self._c.execute("DELETE FROM meta WHERE name = ?", (name,))
+        else:
+            self._c.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, value))
+
+    def _touch(self, key: str) -> None:
+        self._c.execute("INSERT OR IGNORE INTO accounts VALUES (?)", (key,))
+
+    # global ------------------------------------------------------------------------------
+    def get_clock(self) -> ClockState:
+        raw = self._meta("clock")
+        if raw is None:
+            return ClockState()
+        data = json.loads(raw)
+        return ClockState(float(data["offset"]), data["frozen_at"])
+
+    def set_clock(self, state: ClockState) -> None:
+        self._set_meta("clock", _dumps({"offset": state.offset, "frozen_at": state.frozen_at}))
+
+    def get_settings(self) -> str | None:
+        return self._meta("settings")
+
+    def set_settings(self, data: str | None) -> None:
+        self._set_meta("settings", data)
+
+    def get_reconciled_period(self) -> int | None:
+        raw = self._meta("reconciled_period")
+        return None if raw is None else int(raw)
+
+    def set_reconciled_period(self, period: int) -> None:
+        self._set_meta("reconciled_period", str(period))
+
+    def pending_memberships(self) -> list[tuple[str, Membership]]:
+        rows = self._c.execute(
+            "SELECT key, data FROM memberships WHERE pending = 1"
+            " ORDER BY key, audience_id, contact_id"
+        ).fetchall()
+        return [(key, _membership(data)) for key, data in rows]
+
+    def rate_hit(self, key: str, window: int, start: int) -> int:
+        self._c.execute(
+            "INSERT INTO rates VALUES (?, ?, ?, 1) ON CONFLICT (key, win) DO UPDATE SET"
+            " count = CASE WHEN start = excluded.start THEN count + 1 ELSE 1 END,"
+            " start = excluded.start",
+            (key, window, start),
+        )
+        count: int = self._one("SELECT count FROM rates WHERE key = ? AND win = ?", key, window)
+        return count
+
+    def faults(self) -> list[JSON]:
+        raw = self._meta("faults")
+        return [] if raw is None else list(json.loads(raw))
+
+    def set_faults(self, faults: list[JSON]) -> None:
+        self._set_meta("faults", _dumps(faults) if faults else None)
+
+    def journal_add(self, entry: JSON, keep: int) -> int:
+        cur = self._c.execute("INSERT INTO journal (body) VALUES ('')")
+        entry_id = int(cur.lastrowid or 0)
+        self._c.execute(
+            "UPDATE journal SET body = ? WHERE id = ?", (_dumps(dict(entry, id=entry_id)), entry_id)
+        )
+        self._c.execute("DELETE FROM journal WHERE id <= ?", (entry_id - keep,))
+        return entry_id
+
+    def journal(self, limit: int) -> list[JSON]:
+        rows = self._c.execute(
+            "SELECT body FROM journal ORDER BY id DESC LIMIT ?", (limit,)
+        ).fetchall()
+        return [json.loads(body) for (body,) in rows]
+
+    def journal_entry(self, entry_id: int) -> JSON | None:
+        body = self._one("SELECT body FROM journal WHERE id = ?", entry_id)
+        return None if body is None else dict(json.loads(body))
+
+    def accounts(self) -> list[str]:
+        return [k for (k,) in self._c.execute("SELECT key FROM accounts ORDER BY key")]
+
+    def reset(self, key: str | None) -> None:
+        if key is None:
+            for table in (*_ACCOUNT_TABLES, "meta", "journal"):
+                self._c.execute(f"DELETE FROM {table}")
+            self._c.execute("DELETE FROM sqlite_sequence")
+            return
+        for table in _ACCOUNT_TABLES:
+            self._c.execute(f"DELETE FROM {table} WHERE key = ?", (key,))
+
+    # per account -------------------------------------------------------------------------
+    def next_seq(self, key: str, kind: str) -> int:
+        self._touch(key)
+        self._c.execute(
+            "INSERT INTO seqs VALUES (?, ?, 1)"
+            " ON CONFLICT (key, kind) DO UPDATE SET value = value + 1",
+            (key, kind),
+        )
+        value: int = self._one("SELECT value FROM seqs WHERE key = ? AND kind = ?", key, kind)
+        return value
+
+    def seqs(self, key: str) -> dict[str, int]:
+        rows = self._c.execute("SELECT kind, value FROM seqs WHERE key = ?", (key,)).fetchall()
+        return {kind: int(value) for kind, value in rows}
+
+    def set_seq(self, key: str, kind: str, value: int) -> None:
+        self._touch(key)
+        self._c.execute("INSERT OR REPLACE INTO seqs VALUES (?, ?, ?)", (key, kind, value))
+
+    def contact(self, key: str, contact_id: str) -> Contact | None:
+        data = self._one("SELECT data FROM contacts WHERE key = ? AND id = ?", key, contact_id)
+        return None if data is None else _contact(data)
+
+    def contact_by_user(self, key: str, user_id: str) -> Contact | None:
+        data = self._one(
+            "SELECT c.data FROM users u JOIN contacts c ON c.key = u.key AND c.id = u.contact_id"
+            " WHERE u.key = ? AND u.user_id = ?",
+            key,
+            user_id,
+        )
+        return None if data is None else _contact(data)
+
+    def contact_by_anon(self, key: str, anonymous_id: str) -> Contact | None:
+        data = self._one(
+            "SELECT c.data FROM anons a JOIN contacts c ON c.key = a.key AND c.id = a.contact_id"
+            " WHERE a.key = ? AND a.anon_id = ?",
+            key,
+            anonymous_id,
+        )
+        return None if data is None else _contact(data)
+
+    def save_contact(self, key: str, contact: Contact) -> None:
+        self._touch(key)
+        self._c.execute(
+            "INSERT INTO contacts VALUES (?, ?, ?) ON CONFLICT (key, id)"
+            " DO UPDATE SET data = excluded.data",
+            (key, contact.id, _dumps(asdict(contact))),
+        )
+        if contact.user_id is not None:
+            self._c.execute(
+                "INSERT OR REPLACE INTO users VALUES (?, ?, ?)", (key, contact.user_id, contact.id)
+            )
+        for anon in contact.anonymous_ids:
+            self._c.execute(
+                "INSERT OR REPLACE INTO anons VALUES (?, ?, ?)", (key, anon, contact.id)
+            )
+
+    def delete_contact(self, key: str, contact_id: str) -> None:
+        self._c.execute("DELETE FROM contacts WHERE key = ? AND id = ?", (key, contact_id))
+        self._c.execute("DELETE FROM users WHERE key = ? AND contact_id = ?", (key, contact_id))
+        self._c.execute("DELETE FROM anons WHERE key = ? AND contact_id = ?", (key, contact_id))
+
+    def contacts(self, key: str) -> list[Contact]:
+        rows = self._c.execute("SELECT data FROM contacts WHERE key = ? ORDER BY rowid", (key,))
+        return [_contact(data) for (data,) in rows]
+
+    def activity_seen(self, key: str, message_id: str, timestamp: str) -> bool:
+        return (
+            self._one(
+                "SELECT 1 FROM seen WHERE key = ? AND message_id = ? AND ts = ?",
+                key,
+                message_id,
+                timestamp,
+            )
+            is not None
+        )
+
+    def add_activity(self, key: str, activity: Activity) -> None:
+        self._touch(key)
+        self._c.execute(
+            "INSERT INTO activities (key, contact_id, data) VALUES (?, ?, ?)",
+            (key, activity.contact_id, _dumps(asdict(activity))),
+        )
+        if activity.message_id is not None and activity.timestamp is not None:
+            self._c.execute(
+                "INSERT OR IGNORE INTO seen VALUES (?, ?, ?)",
+                (key, activity.message_id, activity.timestamp),
+            )
+
+    def move_activities(self, key: str, from_contact: str, to_contact: str) -> None:
+        rows = self._c.execute(
+            "SELECT ord, data FROM activities WHERE key = ? AND contact_id = ?", (key, from_contact)
+        ).fetchall()
+        for ord_, data in rows:
+            record = json.loads(data)
+            record["contact_id"] = to_contact
+            self._c.execute(
+                "UPDATE activities SET contact_id = ?, data = ? WHERE ord = ?",
+                (to_contact, _dumps(record), ord_),
+            )
+
+    def activities(self, key: str, contact_id: str | None = None) -> list[Activity]:
+        if contact_id is None:
+            rows = self._c.execute("SELECT data FROM activities WHERE key = ? ORDER BY ord", (key,))
+        else:
+            rows = self._c.execute(
+                "SELECT data FROM activities WHERE key = ? AND contact_id = ? ORDER BY ord",
+                (key, contact_id),
+            )
+        return [Activity(**json.loads(data)) for (data,) in rows]
+
+    def audience(self, key: str, audience_id: str) -> Audience | None:
+        data = self._one("SELECT data FROM audiences WHERE key = ? AND id = ?", key, audience_id)
+        return None if data is None else Audience(**json.loads(data))
+
+    def audience_by_name(self, key: str, name: str) -> Audience | None:
+        data = self._one(
+            "SELECT data FROM audiences WHERE key = ? AND name = ? ORDER BY ord LIMIT 1", key, name
+        )
+        return None if data is None else Audience(**json.loads(data))
+
+    def add_audience(self, key: str, audience: Audience) -> None:
+        self._touch(key)
+        self._c.execute(
+            "INSERT INTO audiences (key, id, name, data) VALUES (?, ?, ?, ?)",
+            (key, audience.id, audience.name, _dumps(asdict(audience))),
+        )
+
+    def audiences(self, key: str) -> list[Audience]:
+        rows = self._c.execute("SELECT data FROM audiences WHERE key = ? ORDER BY ord", (key,))
+        return [Audience(**json.loads(data)) for (data,) in rows]
+
+    def membership(self, key: str, audience_id: str, contact_id: str) -> Membership | None:
+        data = self._one(
+            "SELECT data FROM memberships WHERE key = ? AND audience_id = ? AND contact_id = ?",
+            key,
+            audience_id,
+            contact_id,
+        )
+        return None if data is None else _membership(data)
+
+    def save_membership(self, key: str, membership: Membership) -> None:
+        self._touch(key)
+        self._c.execute(
+            "INSERT INTO memberships VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT (key, audience_id, contact_id) DO UPDATE SET"
+            " pending = excluded.pending, data = excluded.data",
+            (
+                key,
+                membership.audience_id,
+                membership.contact_id,
+                1 if membership.pending is not None else 0,
+                _dumps(asdict(membership)),
+            ),
+        )
+
+    def delete_membership(self, key: str, audience_id: str, contact_id: str) -> None:
+        self._c.execute(
+            "DELETE FROM memberships WHERE key = ? AND audience_id = ? AND contact_id = ?",
+            (key, audience_id, contact_id),
+        )
+
+    def memberships(
+        self, key: str, audience_id: str | None = None, contact_id: str | None = None
+    ) -> list[Membership]:
+        rows = self._c.execute(
+            "SELECT data FROM memberships WHERE key = ? AND (? IS NULL OR audience_id = ?)"
+            " AND (? IS NULL OR contact_id = ?) ORDER BY rowid",
+            (key, audience_id, audience_id, contact_id, contact_id),
+        )
+        return [_membership(data) for (data,) in rows]
+
+    def add_timeline(self, key: str, event: TimelineEvent) -> None:
+        self._touch(key)
+        self._c.execute(
+            "INSERT INTO timeline (key, audience_id, contact_id, data) VALUES (?, ?, ?, ?)",
+            (key, event.audience_id, event.contact_id, _dumps(asdict(event))),
+        )
+
+    def timeline(
+        self, key: str, audience_id: str | None = None, contact_id: str | None = None
+    ) -> list[TimelineEvent]:
+        rows = self._c.execute(
+            "SELECT data FROM timeline WHERE key = ? AND (? IS NULL OR audience_id = ?)"
+            " AND (? IS NULL OR contact_id = ?) ORDER BY ord",
+            (key, audience_id, audience_id, contact_id, contact_id),
+        )
+        return [TimelineEvent(**json.loads(data)) for (data,) in rows]
+
+    def move_timeline(self, key: str, from_contact: str, to_contact: str) -> None:
+        rows = self._c.execute(
+            "SELECT ord, data FROM timeline WHERE key = ? AND contact_id = ?", (key, from_contact)
+        ).fetchall()
+        for ord_, data in rows:
+            record = json.loads(data)
+            record["contact_id"] = to_contact
+            self._c.execute(
+                "UPDATE timeline SET contact_id = ?, data = ? WHERE ord = ?",
+                (to_contact, _dumps(record), ord_),
+            )
+
+
+class SQLiteStore(Store):
+    """State in a SQLite file (WAL mode); safe for many threads and processes."""
+
+    name = "sqlite"
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._local = threading.local()
+        with self.transaction():
+            pass
+
+    def _conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None or getattr(self._local, "pid", None) != os.getpid():
+            conn = sqlite3.connect(
+                self.path, timeout=60, isolation_level=None, check_same_thread=False
+            )
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA busy_timeout=60000")
+            conn.executescript(_SCHEMA)
+            self._local.conn = conn
+            self._local.pid = os.getpid()
+        return conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[Txn]:
+        """``BEGIN IMMEDIATE`` ... ``COMMIT`` (``ROLLBACK`` on error)."""
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield _SQLiteTxn(conn)
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def close(self) -> None:
+        """Close this thread's connection."""
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None

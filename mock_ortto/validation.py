@@ -1,0 +1,149 @@
+"""Validators compiled once from the OpenAPI document, plus body parsing helpers."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import fastjsonschema
+
+from mock_ortto.errors import ItemError, MockError
+
+JSON = dict[str, Any]
+Validator = Callable[[Any], Any]
+
+_RFC3339 = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})\Z"
+)
+
+
+def is_datetime(value: str) -> bool:
+    """RFC 3339 date-time: the exact shape plus a real calendar date and time."""
+    if not _RFC3339.match(value):
+        return False
+    text = value.upper().replace("Z", "+00:00")
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+_FORMATS = {"date-time": is_datetime}
+
+
+def _inline(schema: Any, components: JSON, depth: int = 0) -> Any:
+    if depth > 50:
+        raise ValueError("schema nesting too deep")
+    if isinstance(schema, dict):
+        ref = schema.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+            return _inline(components[ref.rsplit("/", 1)[1]], components, depth + 1)
+        return {
+            k: _inline(v, components, depth + 1)
+            for k, v in schema.items()
+            if not k.startswith("x-") and k not in ("example", "description")
+        }
+    if isinstance(schema, list):
+        return [_inline(v, components, depth + 1) for v in schema]
+    return schema
+
+
+class Validators:
+    """Compiled validators for every request schema of the document."""
+
+    def __init__(self, doc: JSON) -> None:
+        components = doc["components"]["schemas"]
+        self._compiled: dict[str, Validator] = {}
+        for name in (
+            "UpsertItem",
+            "TrackItem",
+            "MemberItem",
+            "AudienceCreate",
+            "AudienceGet",
+            "ResetRequest",
+            "Snapshot",
+            "ClockCommand",
+            "FaultSpec",
+            "SettingsPatch",
+        ):
+            schema = _inline(components[name], components)
+            self._compiled[name] = fastjsonschema.compile(schema, formats=_FORMATS)
+
+    def item(self, name: str) -> Validator:
+        """Return the compiled validator of a schema."""
+        return self._compiled[name]
+
+    def check_body(self, name: str, body: Any) -> None:
+        """Validate a whole body; raise 400 naming the problem."""
+        try:
+            self._compiled[name](body)
+        except fastjsonschema.JsonSchemaValueException as exc:
+            raise MockError(400, describe(exc, "body"), rule="request.invalid") from None
+
+    def check_item(self, name: str, item: Any) -> None:
+        """Validate one batch item; raise :class:`ItemError` (status 400)."""
+        try:
+            self._compiled[name](item)
+        except fastjsonschema.JsonSchemaValueException as exc:
+            raise ItemError(400, describe(exc, "item"), "item.schema") from None
+
+
+def describe(exc: fastjsonschema.JsonSchemaValueException, root: str) -> str:
+    """Turn a fastjsonschema error into a short message that names the field."""
+    name = str(exc.name)
+    field = root + name[4:] if name.startswith("data") else name
+    rule = exc.rule
+    if rule == "format":
+        fmt = exc.definition.get("format") if isinstance(exc.definition, dict) else None
+        if fmt == "ipv4":
+            return f"{field} must be an IPv4 address (or null)"
+        if fmt == "date-time":
+            return f"{field} must be an RFC 3339 date-time such as 2024-05-01T10:00:00.000Z"
+    if rule == "additionalProperties":
+        return f"{field} has unknown keys: " + str(exc.message).split("contain ", 1)[-1].replace(
+            " properties", ""
+        )
+    message = str(exc.message)
+    return message.replace(name, field, 1) if message.startswith(name) else message
+
+
+def _reject_constant(token: str) -> Any:
+    raise ValueError(f"{token} is not valid JSON")
+
+
+def parse_json(raw: bytes) -> Any:
+    """Parse a request body strictly (no NaN/Infinity); raise 400 saying what is wrong."""
+    if not raw.strip():
+        raise MockError(400, "request body is empty; expected JSON", rule="payload.json_array")
+    try:
+        return json.loads(raw, parse_constant=_reject_constant)
+    except RecursionError:
+        raise MockError(
+            400, "request body nests too deeply to parse", rule="payload.json_array"
+        ) from None
+    except UnicodeDecodeError:
+        raise MockError(
+            400, "request body is not UTF-8 text; expected JSON", rule="payload.json_array"
+        ) from None
+    except ValueError as exc:
+        raise MockError(
+            400, f"request body is not valid JSON: {exc}", rule="payload.json_array"
+        ) from None
+
+
+def depth_exceeds(value: Any, limit: int) -> bool:
+    """Whether ``value`` nests deeper than ``limit`` containers (iterative, no recursion)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        current, level = stack.pop()
+        if level > limit:
+            return True
+        if isinstance(current, dict):
+            stack.extend((v, level + 1) for v in current.values() if isinstance(v, dict | list))
+        elif isinstance(current, list):
+            stack.extend((v, level + 1) for v in current if isinstance(v, dict | list))
+    return False
