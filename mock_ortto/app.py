@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import logging
 from typing import Any
 
@@ -42,7 +43,8 @@ def create_app(config: ServerConfig | None = None, store: Store | None = None) -
         validators=Validators(document),
         document=document,
     )
-    app = Flask("mock_ortto")
+    here = os.path.dirname(os.path.abspath(__file__))
+    app = Flask("mock_ortto", root_path=here, instance_path=os.path.join(here, "instance"))
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.extensions[EXTENSION] = ctx
 

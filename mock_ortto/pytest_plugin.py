@@ -1,0 +1,58 @@
+"""pytest plugin (entry point ``mock_ortto``): fixtures running the mock over real HTTP.
+
+* ``mock_ortto_server`` (session): one mock on a free loopback port, waitress in a thread.
+* ``mock_ortto`` (function): the same server, reset before the test. Has ``base_url``,
+  ``endpoint``, ``env``, ``api_key``, ``client(key)`` and ``admin`` (an ``AdminClient``).
+* ``mock_ortto_factory`` (function): ``factory(config=None, store=None)`` starts extra
+  servers (e.g. another churn policy or a SQLite store); they stop after the test.
+
+Imports are deferred into the fixtures so loading the plugin costs nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from mock_ortto.testing import RunningMock
+
+
+@pytest.fixture(scope="session")
+def mock_ortto_server() -> Iterator[RunningMock]:
+    """One mock server for the whole session (in-memory store)."""
+    from mock_ortto.testing import start_mock
+
+    running = start_mock()
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture
+def mock_ortto(mock_ortto_server: RunningMock) -> RunningMock:
+    """The session's mock server, with all state reset before the test."""
+    mock_ortto_server.admin.reset()
+    return mock_ortto_server
+
+
+@pytest.fixture
+def mock_ortto_factory() -> Iterator[Callable[..., RunningMock]]:
+    """Start extra mock servers with their own configuration; stopped after the test."""
+    from mock_ortto.testing import start_mock
+
+    started: list[RunningMock] = []
+
+    def factory(*args: Any, **kwargs: Any) -> RunningMock:
+        running = start_mock(*args, **kwargs)
+        started.append(running)
+        return running
+
+    try:
+        yield factory
+    finally:
+        for running in started:
+            running.stop()

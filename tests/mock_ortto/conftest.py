@@ -1,0 +1,60 @@
+"""Fixtures: the plugin's fixtures plus ``live``, a real server per store kind."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mock_ortto.config import ServerConfig, Settings
+from mock_ortto.pytest_plugin import mock_ortto, mock_ortto_factory, mock_ortto_server
+from mock_ortto.store import open_store
+from mock_ortto.testing import DEFAULT_KEY, RunningMock, start_mock
+
+__all__ = ["mock_ortto", "mock_ortto_factory", "mock_ortto_server"]
+
+VECTORS = Path("/work/shared/vectors")
+KEY = DEFAULT_KEY
+
+
+def vector_requests() -> list[tuple[str, dict[str, Any]]]:
+    """Every request recorded in the vectors, audience-creating scenarios first."""
+    first = ["hook_create_audience", "hook_create_audience_same_name_again", "audiences_create"]
+    files = sorted(
+        VECTORS.glob("*.json"),
+        key=lambda p: (p.stem not in first, first.index(p.stem) if p.stem in first else 0, p.stem),
+    )
+    out = []
+    for path in files:
+        data = json.loads(path.read_text())
+        for request in data.get("requests", []):
+            out.append((path.stem, request))
+    return out
+
+
+@pytest.fixture(scope="module", params=["memory", "sqlite"])
+def live_server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[RunningMock]:
+    """A real server per store kind (module-scoped)."""
+    if request.param == "memory":
+        store = open_store("memory")
+    else:
+        path = tmp_path_factory.mktemp("store") / "mock.sqlite3"
+        store = open_store(f"sqlite:{path}")
+    running = start_mock(
+        ServerConfig(store=request.param, settings=Settings(rate_limit=False)), store
+    )
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def live(live_server: RunningMock) -> RunningMock:
+    """``live_server`` reset before the test, rate limit off, clock frozen at a fixed instant."""
+    live_server.admin.reset()
+    live_server.admin.freeze("2024-05-01T10:00:00Z")
+    return live_server
