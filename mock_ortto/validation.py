@@ -115,12 +115,19 @@ def _reject_constant(token: str) -> Any:
     raise ValueError(f"{token} is not valid JSON")
 
 
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(f"number {text[:40]} is out of range")
+    return value
+
+
 def parse_json(raw: bytes) -> Any:
     """Parse a request body strictly (no NaN/Infinity); raise 400 saying what is wrong."""
     if not raw.strip():
         raise MockError(400, "request body is empty; expected JSON", rule="payload.json_array")
     try:
-        return json.loads(raw, parse_constant=_reject_constant)
+        return json.loads(raw, parse_constant=_reject_constant, parse_float=_finite_float)
     except RecursionError:
         raise MockError(
             400, "request body nests too deeply to parse", rule="payload.json_array"

@@ -1,0 +1,171 @@
+"""Bad input over real HTTP: always a clear 4xx with a JSON body, never a 5xx."""
+
+from __future__ import annotations
+
+import socket
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mock_ortto.testing import RunningMock
+from tests.mock_ortto.conftest import KEY
+
+AUTH = {"Authorization": f"Bearer {KEY}"}
+PATHS = [
+    ("POST", "/v1/identify"),
+    ("POST", "/v1/track"),
+    ("PUT", "/v1/audiences/members"),
+    ("POST", "/v1/audiences/create"),
+    ("POST", "/v1/audiences/get"),
+]
+
+
+def _check(response: httpx.Response, expected: set[int]) -> None:
+    assert response.status_code in expected, (response.status_code, response.text)
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    if response.status_code >= 400:
+        assert body["error"], body
+
+
+@pytest.mark.parametrize(("method", "path"), PATHS)
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"",
+        b"{",
+        b"[1,",
+        b"NaN",
+        b"[NaN]",
+        b"\x00\xff\xfe\x89PNG\r\n",
+        b"\xef\xbb\xbf[]",
+        b"[" * 200000,
+        b'{"a":' * 5000 + b"1" + b"}" * 5000,
+        b'"just a string"',
+        b"null",
+        b"123",
+        b'[{"user_id": "u", "traits": {"x": 1e400}}]',
+    ],
+)
+def test_malformed_bodies(live: RunningMock, method: str, path: str, raw: bytes) -> None:
+    r = httpx.request(method, live.base_url + path, content=raw, headers=AUTH)
+    _check(r, {200, 400})
+
+
+def test_messages_say_what_is_wrong(live: RunningMock) -> None:
+    url = live.base_url + "/v1/identify"
+    r = httpx.post(url, content=b"{}", headers=AUTH)
+    assert "JSON array" in r.json()["error"] and "object" in r.json()["error"]
+    r = httpx.post(url, content=b"[1,", headers=AUTH)
+    assert "not valid JSON" in r.json()["error"]
+    r = httpx.post(url, content=b"", headers=AUTH)
+    assert "empty" in r.json()["error"]
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": ""},
+        {"Authorization": "Bearer"},
+        {"Authorization": "Basic cGF1LWtleQ=="},
+        {"Authorization": "Bearer pa-key"},
+        {"Authorization": "Bearer paus-key"},
+        {"Authorization": "Bearer p a-key"},
+        {"Authorization": "Bearer " + "x" * 10000},
+        {"Authorization": "Bearer pau-key", "Content-Type": "text/plain"},
+    ],
+)
+def test_odd_headers(live: RunningMock, headers: dict[str, str]) -> None:
+    r = httpx.post(live.base_url + "/v1/identify", json=[{"user_id": "u"}], headers=headers)
+    expected = {200} if headers.get("Authorization") == "Bearer pau-key" else {401}
+    _check(r, expected)
+
+
+def test_huge_strings_and_wrong_types(live: RunningMock) -> None:
+    client = live.client()
+    items = [
+        {"user_id": "u" * 200000},
+        {"user_id": ["list"]},
+        {"user_id": "u", "traits": {"k" * 1000: "v" * 100000}},
+        {"user_id": "u", "batch_size": "500"},
+        {"user_id": None, "anonymous_id": None},
+        {"user_id": "u", "location": []},
+        {"user_id": "u", "audience": "aud_0001"},
+        {"user_id": "\ud800" if False else "\u0000\u202e"},
+    ]
+    r = client.post("/identify", json=items)
+    _check(r, {200})
+    assert [e["index"] for e in r.json()["errors"]] == [1, 3, 4, 5, 6]
+
+
+def test_unknown_path_and_wrong_method(live: RunningMock) -> None:
+    r = httpx.get(live.base_url + "/v1/nothing", headers=AUTH)
+    _check(r, {404})
+    r = httpx.get(live.base_url + "/v1/identify", headers=AUTH)
+    _check(r, {405})
+    assert "POST" in r.headers["Allow"]
+    r = httpx.delete(live.base_url + "/_mock/state")
+    _check(r, {405})
+
+
+def test_admin_bad_bodies(live: RunningMock) -> None:
+    for path, body in [
+        ("/_mock/clock", {"action": "warp"}),
+        ("/_mock/clock", {"action": "set"}),
+        ("/_mock/faults", {"status": 42}),
+        ("/_mock/state", {"format": "other"}),
+    ]:
+        method = "PUT" if path == "/_mock/state" else "POST"
+        _check(httpx.request(method, live.base_url + path, json=body), {400})
+    _check(httpx.patch(live.base_url + "/_mock/config", content=b"[", headers={}), {400})
+    _check(httpx.get(live.base_url + "/_mock/contacts"), {400})
+    _check(httpx.get(live.base_url + "/_mock/journal?limit=abc"), {400})
+    _check(
+        httpx.post(
+            live.base_url + "/_mock/clock",
+            json={"action": "set", "at": "9999-12-31T23:59:59-23:00"},
+        ),
+        {409},
+    )
+
+
+def test_huge_content_length_claim(live: RunningMock) -> None:
+    with socket.create_connection((live.server.host, live.server.port)) as sock:
+        sock.sendall(
+            b"POST /v1/identify HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer pau-key\r\n"
+            b"Content-Type: application/json\r\nContent-Length: 999999999999\r\n\r\n[]"
+        )
+        sock.settimeout(5)
+        data = sock.recv(4096)
+    assert data.split(b" ", 2)[1] in (b"413", b"400")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@given(
+    st.recursive(
+        st.none()
+        | st.booleans()
+        | st.integers()
+        | st.floats(allow_nan=False, allow_infinity=False)
+        | st.text(max_size=20),
+        lambda inner: (
+            st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+        ),
+        max_leaves=20,
+    )
+)
+def test_fuzzed_json_never_5xx(live: RunningMock, body: object) -> None:
+    for method, path in PATHS:
+        r = httpx.request(method, live.base_url + path, json=body, headers=AUTH)
+        assert r.status_code < 500, r.text
+        r.json()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.binary(max_size=300))
+def test_fuzzed_bytes_never_5xx(live: RunningMock, raw: bytes) -> None:
+    r = httpx.post(live.base_url + "/v1/identify", content=raw, headers=AUTH)
+    assert r.status_code in (200, 400), r.text
