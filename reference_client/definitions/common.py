@@ -78,8 +78,9 @@ def ip_field(description: str, default: Any) -> Field:
     )
 
 
-IP = ip_field("The contact's IP address, used to locate them when no location is given.",
-              path("$.context.ip"))
+IP = ip_field(
+    "The contact's IP address, used to locate them when no location is given.", path("$.context.ip")
+)
 
 ADDRESS_SOURCES = {
     "country": ("$.traits.address.country", "$.context.traits.address.country"),

@@ -12,8 +12,9 @@ from typing import Any, Literal
 
 from reference_client.js.undefined import UNDEFINED
 
-FieldType = Literal["string", "text", "password", "number", "integer", "boolean", "object",
-                    "datetime"]
+FieldType = Literal[
+    "string", "text", "password", "number", "integer", "boolean", "object", "datetime"
+]
 """Field types of the Segment Actions framework."""
 
 

@@ -46,10 +46,18 @@ ASSOCIATE_AUDIENCE = Hook(
         ),
     ),
     output_fields=(
-        Field(key="audience_id", label="ID", type="string",
-              description="Id of the linked Ortto audience."),
-        Field(key="audience_name", label="Name", type="string",
-              description="Name of the linked Ortto audience."),
+        Field(
+            key="audience_id",
+            label="ID",
+            type="string",
+            description="Id of the linked Ortto audience.",
+        ),
+        Field(
+            key="audience_name",
+            label="Name",
+            type="string",
+            description="Name of the linked Ortto audience.",
+        ),
     ),
 )
 
@@ -191,9 +199,11 @@ ORTTO_ACTIONS = Destination(
     actions=(UPSERT_CONTACT, TRACK_ACTIVITY),
     test_authentication=Endpoint("GET", "/me"),
     presets=(
-        Preset(name="Upsert Contact", partner_action="upsertContactProfile",
-               subscribe='type = "identify"'),
-        Preset(name="Track Activity", partner_action="trackActivity",
-               subscribe='type = "track"'),
+        Preset(
+            name="Upsert Contact",
+            partner_action="upsertContactProfile",
+            subscribe='type = "identify"',
+        ),
+        Preset(name="Track Activity", partner_action="trackActivity", subscribe='type = "track"'),
     ),
 )

@@ -66,8 +66,10 @@ SYNC_AUDIENCE_FIELDS = (
     BATCH_SIZE,
     USER_ID,
     ANONYMOUS_ID,
-    ip_field("The contact's IP address, read from the ip trait or property.",
-             if_exists("$.traits.ip", "$.properties.ip")),
+    ip_field(
+        "The contact's IP address, read from the ip trait or property.",
+        if_exists("$.traits.ip", "$.properties.ip"),
+    ),
     location_field(
         "Where the contact is, read from top-level traits or properties. When present it "
         "takes priority over the IP address.",

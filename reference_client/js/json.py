@@ -19,7 +19,7 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan
 # Number tokens whose Python spelling differs from JavaScript's: "x.0", exponents, NaN,
 # Infinity and integers long enough to exceed 2**53. Strings may contain false positives;
 # the slow path tokenises properly.
-_SUSPECT = re.compile(r"[:,\[](?:-?\d+\.0(?=[,\]}])|-?\d[\d.]*e|NaN|-?Infinity|-?\d{16,})")
+_SUSPECT = re.compile(r"(?:^|[:,\[])(?:-?\d+\.0(?=[,\]}]|$)|-?\d[\d.]*e|NaN|-?Infinity|-?\d{16,})")
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|NaN|-?Infinity')
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -80,7 +80,9 @@ def dumps_bytes(value: Any) -> bytes:
 
 
 def _is_array_index(key: str) -> bool:
-    return key.isdigit() and (key == "0" or key[0] != "0") and int(key) < 2**32 - 1
+    return (
+        key.isascii() and key.isdigit() and (key == "0" or key[0] != "0") and int(key) < 2**32 - 1
+    )
 
 
 def _object_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -88,6 +88,7 @@ def to_js_string(value: Any) -> str:
     if isinstance(value, bool | int | float):
         return number_to_string(value)
     if isinstance(value, list):
-        return ",".join("" if item is None or item is UNDEFINED else to_js_string(item)
-                        for item in value)
+        return ",".join(
+            "" if item is None or item is UNDEFINED else to_js_string(item) for item in value
+        )
     return "[object Object]"

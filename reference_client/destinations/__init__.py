@@ -1,0 +1,1 @@
+"""The destination code itself: payload cleaning, endpoint derivation and the Ortto client."""

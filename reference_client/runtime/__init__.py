@@ -1,0 +1,1 @@
+"""The Segment Actions runtime around the destination: schema, cleaning, validation, results."""

@@ -1,0 +1,51 @@
+"""``removeEmptyValues``: the runtime's pre-validation cleaning of a resolved payload.
+
+The single-event path calls it with ``is_root=True`` (root-level ``""`` values are dropped);
+the batch path does not, which is why the two paths report ``""`` differently.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reference_client.js.undefined import UNDEFINED
+
+_EMPTY: dict[str, Any] = {}
+
+
+def _types(schema: dict[str, Any]) -> tuple[str, ...]:
+    declared = schema.get("type")
+    if declared is None:
+        return ()
+    return tuple(declared) if isinstance(declared, list) else (declared,)
+
+
+def remove_empty_values(value: Any, schema: dict[str, Any], is_root: bool = False) -> Any:
+    """Drop ``null`` where the schema forbids it and ``""`` where it is not a string.
+
+    Returns :data:`UNDEFINED` when the value itself should disappear.
+    """
+    if "type" not in schema and "enum" not in schema:
+        return value
+    if isinstance(value, list):
+        items = schema.get("items")
+        if not items:
+            return value
+        return [v for v in value if remove_empty_values(v, items) is not UNDEFINED]
+    if isinstance(value, dict):
+        properties = schema.get("properties")
+        if not properties:
+            return value
+        copy: dict[str, Any] = {}
+        for key, item in value.items():
+            cleaned = remove_empty_values(item, properties.get(key, _EMPTY))
+            if cleaned is UNDEFINED or (is_root and cleaned == "" and isinstance(cleaned, str)):
+                continue
+            copy[key] = cleaned
+        return copy
+    types = _types(schema)
+    if value is None and "null" not in types:
+        return UNDEFINED
+    if isinstance(value, str) and value == "" and "string" not in types:
+        return UNDEFINED
+    return value

@@ -1,0 +1,96 @@
+"""JavaScript number formatting, JSON.stringify and JSON.parse behaviour."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reference_client.js import json as js_json
+from reference_client.js.numbers import number_to_string, to_js_string
+from reference_client.js.undefined import UNDEFINED
+from reference_client.js.values import trim, truthy
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (1.5e-7, "1.5e-7"),
+        (1e-7, "1e-7"),
+        (1e-6, "0.000001"),
+        (1e16, "10000000000000000"),
+        (1e21, "1e+21"),
+        (5e-324, "5e-324"),
+        (100.0, "100"),
+        (0.1 + 0.2, "0.30000000000000004"),
+        (-0.0, "0"),
+        (12345678901234567890, "12345678901234567000"),
+        (-14362795269160.96, "-14362795269160.96"),
+        (1.2345e25, "1.2345e+25"),
+        (math.inf, "Infinity"),
+        (math.nan, "NaN"),
+        (True, "true"),
+    ],
+)
+def test_number_to_string_matches_javascript(value: float, expected: str) -> None:
+    assert number_to_string(value) == expected
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_number_to_string_round_trips(value: float) -> None:
+    assert float(number_to_string(value)) == value
+
+
+def test_string_conversion_of_arrays_and_objects() -> None:
+    assert to_js_string([10, 20, None, "a"]) == "10,20,,a"
+    assert to_js_string({"a": 1}) == "[object Object]"
+    assert to_js_string(UNDEFINED) == "undefined"
+
+
+def test_dumps_is_compact_and_uses_js_numbers() -> None:
+    body = {"Custom Field": 1.5e-7, "n": [1.0, 2.5], "big": 1e16, "nan": math.nan}
+    assert js_json.dumps(body) == (
+        '{"Custom Field":1.5e-7,"n":[1,2.5],"big":10000000000000000,"nan":null}'
+    )
+
+
+def test_dumps_keeps_strings_that_look_like_numbers() -> None:
+    assert js_json.dumps({"s": "a:1.0,", "t": [":1e-07]"]}) == '{"s":"a:1.0,","t":[":1e-07]"]}'
+
+
+def test_dumps_escapes_like_javascript() -> None:
+    assert js_json.dumps("\u2028\x7f\x01\n/é😀") == '"\u2028\x7f\\u0001\\n/é😀"'
+    assert js_json.dumps("\ud800") == '"\\ud800"'
+
+
+def test_dumps_drops_undefined_members_and_nulls_array_holes() -> None:
+    assert js_json.dumps({"a": UNDEFINED, "b": [UNDEFINED, 1]}) == '{"b":[null,1]}'
+
+
+def test_loads_orders_integer_keys_first_and_rounds_big_integers() -> None:
+    parsed = js_json.loads('{"z":1,"a":2,"10":3,"2":4,"b":5,"n":12345678901234567890}')
+    assert list(parsed) == ["2", "10", "z", "a", "b", "n"]
+    assert js_json.dumps(parsed["n"]) == "12345678901234567000"
+
+
+@given(
+    st.recursive(
+        st.none()
+        | st.booleans()
+        | st.integers(-(2**53), 2**53)
+        | st.text()
+        | st.floats(allow_nan=False, allow_infinity=False),
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+        max_leaves=20,
+    )
+)
+def test_dumps_is_valid_json_with_the_same_value(value: object) -> None:
+    assert js_json.loads(js_json.dumps(value)) == value
+
+
+def test_truthiness_and_trim() -> None:
+    assert [truthy(v) for v in ("", 0, 0.0, None, UNDEFINED, False, math.nan)] == [False] * 7
+    assert all(truthy(v) for v in ("0", [], {}, -1, "false"))
+    assert trim("\u00a0 x \ufeff") == "x"
