@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import logging
+import os
 from typing import Any
 
 from flask import Flask, Response, request

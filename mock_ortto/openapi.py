@@ -101,7 +101,10 @@ MEMBERS_EXAMPLE = [
     }
 ]
 
-_TIMESTAMPED = {"type": "string", "format": "date-time"}
+# Record schemas are shared by inspection answers and snapshot restores; their times are
+# plain strings here (answers always carry RFC 3339 UTC; a restore tolerates anything).
+_TIMESTAMPED: JSON = {"type": "string", "description": "RFC 3339 date-time (UTC)"}
+_NULLABLE_TIME: JSON = {"type": ["string", "null"], "description": "RFC 3339 date-time or null"}
 
 
 def _schemas(cfg: ServerConfig) -> JSON:
@@ -166,7 +169,11 @@ def _schemas(cfg: ServerConfig) -> JSON:
     audience_view = {
         "type": "object",
         "required": ["id", "name"],
-        "properties": {"id": {"type": "string"}, "name": {"type": "string"}, "created_at": TS},
+        "properties": {
+            "id": {"type": "string"},
+            "name": {"type": "string"},
+            "created_at": _TIMESTAMPED,
+        },
     }
     membership = {
         "type": "object",
@@ -175,11 +182,11 @@ def _schemas(cfg: ServerConfig) -> JSON:
             "audience_id": {"type": "string"},
             "contact_id": {"type": "string"},
             "member": {"type": "boolean"},
-            "last_exit_at": {"type": ["string", "null"], "format": "date-time"},
+            "last_exit_at": _NULLABLE_TIME,
             "pending": {"type": ["string", "null"], "enum": ["add", "remove", None]},
-            "pending_since": {"type": ["string", "null"], "format": "date-time"},
-            "recent_changes": {"type": "array", "items": TS},
-            "updated_at": TS,
+            "pending_since": _NULLABLE_TIME,
+            "recent_changes": {"type": "array", "items": _TIMESTAMPED},
+            "updated_at": _TIMESTAMPED,
         },
     }
     timeline_event = {
@@ -188,7 +195,7 @@ def _schemas(cfg: ServerConfig) -> JSON:
         "properties": {
             "audience_id": {"type": "string"},
             "contact_id": {"type": "string"},
-            "at": TS,
+            "at": _TIMESTAMPED,
             "kind": {
                 "type": "string",
                 "enum": [
@@ -561,12 +568,12 @@ def _query(name: str, description: str, required: bool = False, **schema: Any) -
         "in": "query",
         "required": required,
         "description": description,
-        "schema": {"type": "string", "minLength": 1, **schema},
+        "schema": {"type": "string", "minLength": 1, "maxLength": 500, **schema},
     }
 
 
 def _key_param() -> JSON:
-    return _query("api_key", "The account (API key) to inspect.", required=True, maxLength=500)
+    return _query("api_key", "The account (API key) to inspect.", required=True)
 
 
 def _list_of(name: str, item: str, description: str) -> JSON:

@@ -41,30 +41,34 @@ def _check_token() -> None:
 
 def _body(schema: str, *, optional: bool = False) -> Any:
     raw = request.get_data(cache=False)
-    if optional and not raw.strip():
+    if optional and not raw:
         return {}
     body = parse_json(raw)
     _ctx().validators.check_body(schema, body)
     return body
 
 
+MAX_PARAM = 500
+
+
+def _param(name: str) -> str | None:
+    value = request.args.get(name)
+    if value is not None and not 1 <= len(value) <= MAX_PARAM:
+        raise MockError(
+            400, f"query parameter {name} must be 1..{MAX_PARAM} characters", rule="request.invalid"
+        )
+    return value
+
+
 def _key() -> str:
-    key = request.args.get("api_key")
-    if not key:
+    key = _param("api_key")
+    if key is None:
         raise MockError(400, "query parameter api_key is required", rule="request.invalid")
     return key
 
 
 def _filters(*names: str) -> dict[str, str | None]:
-    out: dict[str, str | None] = {}
-    for name in names:
-        value = request.args.get(name)
-        if value == "":
-            raise MockError(
-                400, f"query parameter {name} must not be empty", rule="request.invalid"
-            )
-        out[name] = value
-    return out
+    return {name: _param(name) for name in names}
 
 
 def _clock_view(txn: Txn, ctx: MockContext, reconciled: int | None = None) -> JSON:
