@@ -2,7 +2,8 @@
 
 Python's :func:`json.dumps` differs from JavaScript on numbers (``1e-07`` vs ``1e-7``,
 ``100.0`` vs ``100``), on lone surrogates and on integer-like key order. The fast path is the
-C encoder; a single regular-expression scan decides whether the rare slow path is needed.
+C encoder; a few substring tests decide whether the rare slow path is needed. Integers beyond
+2**53 are rounded when JSON is parsed (:func:`loads`), as JavaScript does.
 """
 
 from __future__ import annotations
@@ -11,15 +12,16 @@ import json
 import re
 from typing import Any
 
-from reference_client.js.numbers import MAX_SAFE_INTEGER, js_number, number_to_string
+from reference_client.js.numbers import js_number, number_to_string
 from reference_client.js.undefined import UNDEFINED
 
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=True)
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+_NAN_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=True)
 
-# Number tokens whose Python spelling differs from JavaScript's: "x.0", exponents, NaN,
-# Infinity and integers long enough to exceed 2**53. Strings may contain false positives;
-# the slow path tokenises properly.
-_SUSPECT = re.compile(r"(?:^|[:,\[])(?:-?\d+\.0(?=[,\]}]|$)|-?\d[\d.]*e|NaN|-?Infinity|-?\d{16,})")
+# What betrays a number whose Python spelling differs from JavaScript's: "x.0" and exponents
+# ("1e-07", "1e+16"); NaN and Infinity make the strict encoder fail instead. Strings may give
+# false positives, which the slow path (a real tokeniser) sorts out.
+_SUSPECT = re.compile(r"\.0[,\]}]|e[-+][0-9]")
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|NaN|-?Infinity')
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -32,9 +34,6 @@ def _fix_token(match: re.Match[str]) -> str:
         return "null"
     if "." in token or "e" in token or "E" in token:
         return number_to_string(float(token))
-    number = int(token)
-    if abs(number) > MAX_SAFE_INTEGER:
-        return number_to_string(float(number))
     return token
 
 
@@ -56,27 +55,43 @@ def _has_undefined(value: Any) -> bool:
     return False
 
 
-def dumps(value: Any) -> str:
-    """Serialise ``value`` exactly as JavaScript's ``JSON.stringify`` would.
-
-    ``UNDEFINED`` object members are omitted and ``UNDEFINED`` array elements become ``null``.
-    """
+def _encode(value: Any) -> str:
     try:
         text = _ENCODER.encode(value)
+    except ValueError:  # NaN or Infinity: JavaScript writes null
+        text = _TOKEN.sub(_fix_token, _NAN_ENCODER.encode(value))
     except TypeError:
         if not _has_undefined(value):
             raise
-        text = _ENCODER.encode(_strip_undefined(value))
-    if _SUSPECT.search(text):
+        return _encode(_strip_undefined(value))
+    if text.endswith(".0") or _SUSPECT.search(text):
         text = _TOKEN.sub(_fix_token, text)
-    if _SURROGATE.search(text):
-        text = _SURROGATE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+    return text
+
+
+def _escape_surrogates(text: str) -> str:
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
+def dumps(value: Any) -> str:
+    """Serialise ``value`` exactly as JavaScript's ``JSON.stringify`` would.
+
+    ``UNDEFINED`` object members are omitted and ``UNDEFINED`` array elements become ``null``;
+    lone surrogates are written as ``\\udxxx`` escapes.
+    """
+    text = _encode(value)
+    if not text.isascii() and _SURROGATE.search(text):
+        text = _escape_surrogates(text)
     return text
 
 
 def dumps_bytes(value: Any) -> bytes:
     """:func:`dumps` encoded as UTF-8, ready to be sent as a request body."""
-    return dumps(value).encode("utf-8")
+    text = _encode(value)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _escape_surrogates(text).encode("utf-8")
 
 
 def _is_array_index(key: str) -> bool:

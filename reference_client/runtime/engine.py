@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping as MappingABC
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from reference_client.definitions import Action, Destination, get_destination
@@ -20,7 +21,7 @@ from reference_client.destinations.implementation import OrttoImplementation, ex
 from reference_client.js.undefined import UNDEFINED
 from reference_client.js.values import truthy
 from reference_client.mapping import Mapping, MappingError
-from reference_client.runtime.empty import remove_empty_values
+from reference_client.runtime.empty import Cleaner, compile_remover
 from reference_client.runtime.errors import (
     AggregateAjvError,
     CredentialsInvalidError,
@@ -44,15 +45,28 @@ FAILED_SUBSCRIPTION = "Failed to validate subscription"
 NO_MATCH = "Payload is either invalid or does not match the subscription"
 
 _VALIDATORS: dict[tuple[str, str], Validator] = {}
+_ACTIONS: dict[tuple[str, str], CompiledAction] = {}
 
 
-def action_validator(destination: Destination, action: Action) -> Validator:
-    """The compiled payload validator of ``action``, cached like ajv's ``"<dest>:<title>"``."""
+@dataclass(frozen=True)
+class CompiledAction:
+    """An action's schema compiled once: the validator and both ``removeEmptyValues`` modes."""
+
+    validator: Validator
+    clean_single: Cleaner
+    clean_batch: Cleaner
+
+
+def compiled_action(destination: Destination, action: Action) -> CompiledAction:
+    """The compiled schema of ``action``, cached like ajv's ``"<dest>:<title>"`` key."""
     key = (destination.name, action.title)
-    validator = _VALIDATORS.get(key)
-    if validator is None:
-        validator = _VALIDATORS[key] = Validator(fields_to_json_schema(action.fields))
-    return validator
+    compiled = _ACTIONS.get(key)
+    if compiled is None:
+        schema = fields_to_json_schema(action.fields)
+        compiled = _ACTIONS[key] = CompiledAction(
+            Validator(schema), compile_remover(schema, is_root=True), compile_remover(schema)
+        )
+    return compiled
 
 
 def _fields_validator(destination: Destination, kind: str, fields: Sequence[Any]) -> Validator:
@@ -117,9 +131,10 @@ class DestinationRuntime:
         self, action: Action, mapping: Mapping, event: Any, single: bool
     ) -> tuple[Any, list[str]]:
         """Map, clean and validate one event; returns the payload and its validation errors."""
-        schema = action_validator(self.destination, action)
-        payload = remove_empty_values(mapping.resolve(event), schema.schema, is_root=single)
-        return payload, schema(payload)
+        compiled = compiled_action(self.destination, action)
+        clean = compiled.clean_single if single else compiled.clean_batch
+        payload = clean(mapping.resolve(event))
+        return payload, compiled.validator(payload)
 
     @staticmethod
     def hook_outputs(action: Action, mapping: MappingABC[str, Any]) -> dict[str, Any]:

@@ -39,6 +39,17 @@ def _kind(value: Any) -> str:
     return "an object"
 
 
+_PY_TYPES: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "number": (int, float),
+    "integer": (int,),
+    "boolean": (bool,),
+    "null": (type(None),),
+    "object": (dict,),
+    "array": (list,),
+}
+
+
 def _has_type(json_type: str, value: Any) -> bool:
     if json_type == "string":
         return isinstance(value, str)
@@ -125,12 +136,13 @@ class _Compiler:
         if not coerce_targets and len(types) == 1 and has_object_rules:
             return None  # reported by the object group instead (ajv's quirk)
         union = len(types) > 1
+        # ``type(value) in accepted`` is exact: bool is not accepted as a number.
+        accepted = frozenset(t for name in types for t in _PY_TYPES.get(name, ()))
 
         def check(container: Any, key: Any, errors: list[str]) -> None:
             value = container[key]
-            for json_type in types:
-                if _has_type(json_type, value):
-                    return
+            if type(value) in accepted:
+                return
             if not coerce_targets:
                 errors.append(_type_message(subject, types, value))
                 return
@@ -183,6 +195,7 @@ class _Compiler:
         children = [(k, self.compile(s, f"{path}/{k}")) for k, s in properties.items()]
         required: list[str] = list(schema.get("required", []))
         strip_unknown = schema.get("additionalProperties") is False
+        known = frozenset(properties)
         conditionals = [self._conditional(rule, subject) for rule in schema.get("allOf", [])]
         missing_prefix = f"{subject} is missing the required field"
         report_type = types == ("object",)
@@ -198,7 +211,7 @@ class _Compiler:
             for name in required:
                 if name not in data:
                     errors.append(_sentence(missing_prefix, f"'{name}'"))
-            if strip_unknown:
+            if strip_unknown and not data.keys() <= known:
                 for name in [k for k in data if k not in properties]:
                     del data[name]
             for name, child in children:
