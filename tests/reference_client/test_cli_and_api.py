@@ -1,0 +1,186 @@
+"""The command line and the Python API against the live mock (real WSGI server, real HTTP)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mock_ortto.testing import RunningMock
+from reference_client.api import OrttoActions, OrttoAudiences
+from reference_client.cli import main
+from reference_client.runtime.errors import CredentialsInvalidError
+
+KEY = "pau-0a1b2c3d4e5f6a7b"
+EVENTS = [
+    {
+        "type": "identify",
+        "userId": "u1",
+        "messageId": "m1",
+        "timestamp": "2025-06-01T10:00:00.000Z",
+        "traits": {"email": "u1@example.com", "address": {"city": "Perth"}},
+    },
+    {
+        "type": "track",
+        "userId": "u1",
+        "event": "Order Completed",
+        "messageId": "m2",
+        "timestamp": "2025-06-01T10:01:00.000Z",
+        "properties": {"total": 42.5},
+    },
+    {"type": "page", "userId": "u1", "name": "Home"},
+    {"type": "identify", "messageId": "m3", "traits": {"email": "nobody@example.com"}},
+]
+
+
+def write_jsonl(tmp_path: Path, events: list[dict[str, Any]]) -> str:
+    path = tmp_path / "events.jsonl"
+    path.write_text("\n".join(json.dumps(e) for e in events) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def run_main(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, Any]:
+    code = main(list(argv))
+    out = capsys.readouterr().out
+    return code, json.loads(out) if out.strip().startswith(("{", "[")) else out
+
+
+def test_preview_sends_nothing_and_routes_by_subscription(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], mock_ortto: RunningMock
+) -> None:
+    code, document = run_main(
+        capsys,
+        "preview",
+        write_jsonl(tmp_path, EVENTS),
+        "--api-key",
+        KEY,
+        "--endpoint",
+        mock_ortto.base_url,
+    )
+    assert code == 0
+    assert [r["url"] for r in document["requests"]] == [
+        f"{mock_ortto.base_url}/v1/identify",
+        f"{mock_ortto.base_url}/v1/track",
+    ]
+    assert document["requests"][0]["body"][0]["location"] == {"city": "Perth"}
+    statuses = [r["status"] for r in document["results"]]
+    assert statuses == [200, 200, None, 400]
+    assert document["results"][3]["errortype"] == "PAYLOAD_VALIDATION_FAILED"
+    assert mock_ortto.admin.contacts(KEY) == []  # nothing reached the mock
+
+
+def test_send_reaches_the_mock_and_summarises(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], mock_ortto: RunningMock
+) -> None:
+    code, document = run_main(
+        capsys,
+        "send",
+        write_jsonl(tmp_path, EVENTS),
+        "--quiet",
+        "--api-key",
+        KEY,
+        "--endpoint",
+        mock_ortto.base_url,
+    )
+    assert code == 1  # two events were not delivered
+    assert document["summary"] == {"ok": 2, "not subscribed": 1, "400 PAYLOAD_VALIDATION_FAILED": 1}
+    contacts = mock_ortto.admin.contacts(KEY, user_id="u1")
+    assert len(contacts) == 1
+    assert contacts[0]["traits"]["email"] == "u1@example.com"
+    assert [a["event"] for a in mock_ortto.admin.activities(KEY)] == ["Order Completed"]
+
+
+def test_auth_and_audience_commands(
+    capsys: pytest.CaptureFixture[str], mock_ortto: RunningMock
+) -> None:
+    common = ["--api-key", KEY, "--endpoint", mock_ortto.base_url]
+    assert run_main(capsys, "auth", *common)[0] == 0
+    code, hook = run_main(capsys, "audience", "associate", "VIP Customers", *common)
+    assert code == 0
+    assert hook["savedData"] == {"audience_id": "aud_0001", "audience_name": "VIP Customers"}
+    assert run_main(capsys, "audience", "create", "VIP Customers", *common)[1] == {
+        "externalId": "aud_0001"
+    }
+    code, missing = run_main(capsys, "audience", "get", "aud_9999", *common)
+    assert code == 1
+    assert missing["error"]["name"] == "HTTPError"
+    assert missing["error"]["response"]["status"] == 404
+
+
+def test_auth_rejects_a_malformed_key(
+    capsys: pytest.CaptureFixture[str], mock_ortto: RunningMock
+) -> None:
+    code = main(["auth", "--api-key", "bad", "--endpoint", mock_ortto.base_url])
+    assert code == 1
+    assert "Credentials are invalid: 401" in capsys.readouterr().err
+
+
+def test_describe_lists_both_destinations(capsys: pytest.CaptureFixture[str]) -> None:
+    code, document = run_main(capsys, "describe")
+    assert code == 0
+    assert [d["name"] for d in document] == ["Ortto (Actions)", "Ortto (Audiences)"]
+    upsert = document[0]["actions"][0]
+    assert upsert["defaultMapping"]["batch_size"] == 500
+    assert upsert["hooks"][0]["label"] == "Associate Audience"
+
+
+def test_module_entry_point_runs_a_vector_file(tmp_path: Path, mock_ortto: RunningMock) -> None:
+    vector = {
+        "input": {
+            "destination": "ortto",
+            "method": "testAuthentication",
+            "settings": {"api_key": KEY},
+        }
+    }
+    path = tmp_path / "vector.json"
+    path.write_text(json.dumps(vector), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "reference_client", "run", str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+        env={"ORTTO_LOCAL_ENDPOINT": mock_ortto.base_url, "PATH": ""},
+    )
+    assert json.loads(done.stdout) == {"ok": True}
+
+
+def test_python_api_round_trip(mock_ortto: RunningMock) -> None:
+    actions = OrttoActions(KEY, endpoint=mock_ortto.base_url)
+    actions.test_authentication()
+    audience_id = actions.associate_audience("Newsletter")["savedData"]["audience_id"]
+    outcomes = actions.upsert_contacts(EVENTS[:1], audience_id=audience_id)
+    assert [o.ok for o in outcomes] == [True]
+    assert outcomes[0].sent["audience"] == {"mode": "add", "id": audience_id}
+    members = mock_ortto.admin.memberships(KEY, audience_id=audience_id)
+    assert len(members) == 1
+    track = actions.track_activities([EVENTS[1], {**EVENTS[1], "event": " "}])
+    assert [o.status for o in track] == [200, 400]
+    assert track[1].message == "Missing event name" and not track[1].retryable
+
+    audiences = OrttoAudiences(KEY, endpoint=mock_ortto.base_url)
+    assert audiences.create_audience("Newsletter") == audience_id
+    assert audiences.get_audience(audience_id) == audience_id
+    engage = {
+        "type": "identify",
+        "userId": "u9",
+        "messageId": "e1",
+        "context": {
+            "personas": {
+                "computation_class": "audience",
+                "computation_key": "newsletter",
+                "external_audience_id": audience_id,
+            }
+        },
+        "traits": {"newsletter": True, "email": "u9@example.com"},
+    }
+    preview = audiences.preview_sync([engage])
+    assert json.loads(preview.requests[0].body or b"")[0]["audience"]["mode"] == "add"
+    assert [o.ok for o in audiences.sync_audience([engage])] == [True]
+
+    with pytest.raises(CredentialsInvalidError):
+        OrttoActions("nope", endpoint=mock_ortto.base_url).test_authentication()
