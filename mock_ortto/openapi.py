@@ -234,7 +234,7 @@ def _schemas(cfg: ServerConfig) -> JSON:
             "count": {"type": "integer", "minimum": 1, "maximum": 100000, "default": 1},
             "path": {"type": "string", "minLength": 1, "maxLength": 200},
             "api_key": {"type": "string", "minLength": 1, "maxLength": 500},
-            "status": {"type": "integer", "minimum": 200, "maximum": 599},
+            "status": {"type": "integer", "minimum": 400, "maximum": 599},
             "message": {"type": "string", "maxLength": 1000},
             "try_in_seconds": {"type": "integer", "minimum": 1, "maximum": 86400},
             "item_errors": {
