@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 from mock_ortto.errors import MockError
@@ -41,6 +42,7 @@ def require_key(header: str | None) -> str:
     return key
 
 
+@functools.lru_cache(maxsize=1024)
 def redact(key: str | None) -> str | None:
     """Hide a key for the journal: keep the 4-character prefix and a short digest."""
     if key is None:

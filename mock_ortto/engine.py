@@ -19,7 +19,7 @@ from mock_ortto.validation import Validators, depth_exceeds
 JSON = dict[str, Any]
 
 ITEM_SCHEMA = {"identify": "UpsertItem", "track": "TrackItem", "members": "MemberItem"}
-_NESTED_FIELDS = ("traits", "properties", "location")
+_NESTED_FIELDS = ("traits", "properties")  # location values are flat by schema
 
 
 @dataclass(slots=True)
@@ -226,16 +226,17 @@ def create_or_get_audience(txn: Txn, key: str, name: str, now: float) -> tuple[A
 
 
 def _check_item(
-    txn: Txn, key: str, kind: str, item: Any, s: Settings, validators: Validators
+    txn: Txn, key: str, kind: str, item: Any, s: Settings, validators: Validators | None
 ) -> tuple[str | None, str | None, JSON | None]:
-    validators.check_item(ITEM_SCHEMA[kind], item)
+    if validators is not None:
+        validators.check_item(ITEM_SCHEMA[kind], item)
     user_id = item.get("user_id") or None
     anon_id = item.get("anonymous_id") or None
     if user_id is None and anon_id is None:
         raise ItemError(400, "item needs a non-empty user_id or anonymous_id", "item.identity")
     for name in _NESTED_FIELDS:
         value = item.get(name)
-        if value and depth_exceeds(value, s.max_depth):
+        if value and type(value) is dict and depth_exceeds(value, s.max_depth):
             raise ItemError(
                 400, f"item.{name} nests deeper than {s.max_depth} levels", "payload.max_depth"
             )
@@ -254,16 +255,24 @@ def process_batch(
     s: Settings,
     validators: Validators,
     injected: dict[int, tuple[int, str]] | None = None,
+    all_valid: bool | None = None,
 ) -> BatchResult:
-    """Validate and apply every item; items with errors change nothing."""
+    """Validate and apply every item; items with errors change nothing.
+
+    ``all_valid`` is the result of validating the whole batch in one compiled call (done
+    by the caller outside the store lock); only a failing batch is checked item by item.
+    """
     result = BatchResult()
+    if all_valid is None:
+        all_valid = validators.batch_valid(ITEM_SCHEMA[kind], items)
+    per_item = None if all_valid else validators
     for index, item in enumerate(items):
         if injected and index in injected:
             status, message = injected[index]
             result.fail(index, status, message, "fault.injected")
             continue
         try:
-            user_id, anon_id, audience = _check_item(txn, key, kind, item, s, validators)
+            user_id, anon_id, audience = _check_item(txn, key, kind, item, s, per_item)
         except ItemError as exc:
             result.fail(index, exc.status, exc.message, exc.rule)
             continue

@@ -20,16 +20,24 @@ _RFC3339 = re.compile(
 )
 
 
+_DATETIME_SEEN: dict[str, bool] = {}
+
+
 def is_datetime(value: str) -> bool:
-    """RFC 3339 date-time: the exact shape plus a real calendar date and time."""
-    if not _RFC3339.match(value):
-        return False
-    text = value.upper().replace("Z", "+00:00")
-    try:
-        datetime.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
+    """RFC 3339 date-time: the exact shape plus a real calendar date and time (memoised)."""
+    known = _DATETIME_SEEN.get(value)
+    if known is not None:
+        return known
+    ok = bool(_RFC3339.match(value))
+    if ok:
+        try:
+            datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
+        except ValueError:
+            ok = False
+    if len(_DATETIME_SEEN) >= 4096:
+        _DATETIME_SEEN.clear()
+    _DATETIME_SEEN[value] = ok
+    return ok
 
 
 _FORMATS = {"date-time": is_datetime}
@@ -52,12 +60,21 @@ def _inline(schema: Any, components: JSON, depth: int = 0) -> Any:
     return schema
 
 
+ITEM_SCHEMAS = ("UpsertItem", "TrackItem", "MemberItem")
+
+
 class Validators:
-    """Compiled validators for every request schema of the document."""
+    """Compiled validators for every request schema of the document.
+
+    For batch items the top-level ``additionalProperties: false`` is checked first as a set
+    difference (one C-level operation), and the rest of the schema by fastjsonschema.
+    """
 
     def __init__(self, doc: JSON) -> None:
         components = doc["components"]["schemas"]
         self._compiled: dict[str, Validator] = {}
+        self._allowed: dict[str, frozenset[str]] = {}
+        self._batch: dict[str, Validator] = {}
         for name in (
             "UpsertItem",
             "TrackItem",
@@ -72,6 +89,10 @@ class Validators:
         ):
             schema = _inline(components[name], components)
             self._compiled[name] = fastjsonschema.compile(schema, formats=_FORMATS)
+            if name in ITEM_SCHEMAS:
+                self._allowed[name] = frozenset(schema["properties"])
+                array = {"type": "array", "items": schema}
+                self._batch[name] = fastjsonschema.compile(array, formats=_FORMATS)
 
     def item(self, name: str) -> Validator:
         """Return the compiled validator of a schema."""
@@ -83,6 +104,14 @@ class Validators:
             self._compiled[name](body)
         except fastjsonschema.JsonSchemaValueException as exc:
             raise MockError(400, describe(exc, "body"), rule="request.invalid") from None
+
+    def batch_valid(self, name: str, items: list[Any]) -> bool:
+        """Whether every item matches (one compiled call); if not, check items one by one."""
+        try:
+            self._batch[name](items)
+        except fastjsonschema.JsonSchemaValueException:
+            return False
+        return True
 
     def check_item(self, name: str, item: Any) -> None:
         """Validate one batch item; raise :class:`ItemError` (status 400)."""
@@ -144,6 +173,12 @@ def parse_json(raw: bytes) -> Any:
 
 def depth_exceeds(value: Any, limit: int) -> bool:
     """Whether ``value`` nests deeper than ``limit`` containers (iterative, no recursion)."""
+    if type(value) is dict:
+        for inner in value.values():
+            if type(inner) is dict or type(inner) is list:
+                break
+        else:
+            return limit < 1
     stack: list[tuple[Any, int]] = [(value, 1)]
     while stack:
         current, level = stack.pop()

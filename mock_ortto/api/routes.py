@@ -6,6 +6,7 @@ import contextlib
 import socket
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, Response, current_app, request
@@ -41,7 +42,12 @@ class _Outcome:
         self.decisions: list[JSON] = []
 
 
-Handler = Callable[[Txn, str, Settings, float, bytes, dict[int, tuple[int, str]] | None], _Outcome]
+Handler = Callable[[Txn, str, Settings, float, Any, dict[int, tuple[int, str]] | None], _Outcome]
+Prepare = Callable[[bytes], Any]
+
+
+def _raw_body(raw: bytes) -> Any:
+    return raw
 
 
 def _read_raw(limit: int) -> bytes | MockError:
@@ -53,7 +59,7 @@ def _read_raw(limit: int) -> bytes | MockError:
     )
     if length is not None and length > limit:
         return too_big
-    data = request.stream.read(limit + 1)
+    data = request.get_data(cache=False)
     if len(data) > limit:
         return too_big
     return data
@@ -112,14 +118,21 @@ def _dropped(environ: dict[str, Any]) -> Response:
     )
 
 
-def _run(handler: Handler, *, has_body: bool) -> Response:
+def _run(handler: Handler, *, has_body: bool, prepare: Prepare = _raw_body) -> Response:
     ctx = _ctx()
     started = time.perf_counter()
     header = request.headers.get("Authorization")
     key = auth.parse_bearer(header)
     raw: bytes | MockError = b""
+    prepared: Any = None
     if has_body:
         raw = _read_raw(_HARD_BODY_CAP)
+    if not isinstance(raw, MockError):
+        # Parsing and schema checks need no state: done before taking the store lock.
+        try:
+            prepared = prepare(raw)
+        except MockError as exc:
+            prepared = exc
     fault: JSON | None = None
     with ctx.store.transaction() as txn:
         settings, now = ctx.begin(txn)
@@ -146,7 +159,9 @@ def _run(handler: Handler, *, has_body: bool) -> Response:
                     )
                     for e in fault["item_errors"]
                 }
-            outcome = handler(txn, key, settings, now, raw, injected)
+            if isinstance(prepared, MockError):
+                raise prepared
+            outcome = handler(txn, key, settings, now, prepared, injected)
             if fault is not None:
                 outcome.rule = "fault.injected" if injected else outcome.rule
             _journal_add(ctx, txn, settings, now, key, outcome, started)
@@ -166,25 +181,31 @@ def _run(handler: Handler, *, has_body: bool) -> Response:
     return response
 
 
-def _parse_batch(raw: bytes, settings: Settings) -> list[Any]:
-    from mock_ortto.validation import parse_json
+@dataclass(slots=True)
+class _Parsed:
+    items: list[Any]
+    all_valid: bool
 
-    body = parse_json(raw)
-    if not isinstance(body, list):
-        raise MockError(
-            400,
-            f"request body must be a JSON array of items, not a JSON {type(body).__name__}".replace(
-                "dict", "object"
-            ).replace("str", "string"),
-            rule="payload.json_array",
-        )
-    if len(body) > settings.max_items:
-        raise MockError(
-            413,
-            f"batch has {len(body)} items; at most {settings.max_items} are accepted",
-            rule="payload.max_items",
-        )
-    return body
+
+def _prepare_batch(kind: str) -> Prepare:
+    schema = engine.ITEM_SCHEMA[kind]
+
+    def prepare(raw: bytes) -> _Parsed:
+        from mock_ortto.validation import parse_json
+
+        body = parse_json(raw)
+        if not isinstance(body, list):
+            name = {"dict": "object", "str": "string", "NoneType": "null"}.get(
+                type(body).__name__, type(body).__name__
+            )
+            raise MockError(
+                400,
+                f"request body must be a JSON array of items, not a JSON {name}",
+                rule="payload.json_array",
+            )
+        return _Parsed(body, _ctx().validators.batch_valid(schema, body))
+
+    return prepare
 
 
 def _batch(kind: str) -> Handler:
@@ -193,12 +214,18 @@ def _batch(kind: str) -> Handler:
         key: str,
         settings: Settings,
         now: float,
-        raw: bytes,
+        parsed: _Parsed,
         injected: dict[int, tuple[int, str]] | None,
     ) -> _Outcome:
-        items = _parse_batch(raw, settings)
+        items = parsed.items
+        if len(items) > settings.max_items:
+            raise MockError(
+                413,
+                f"batch has {len(items)} items; at most {settings.max_items} are accepted",
+                rule="payload.max_items",
+            )
         result = engine.process_batch(
-            txn, key, kind, items, now, settings, _ctx().validators, injected
+            txn, key, kind, items, now, settings, _ctx().validators, injected, parsed.all_valid
         )
         outcome = _Outcome({"errors": result.errors}, items=len(items))
         outcome.item_errors = result.item_errors
@@ -259,19 +286,19 @@ def me() -> Response:
 @api_blueprint.post("/identify", provide_automatic_options=False)
 def identify() -> Response:
     """Upsert contacts."""
-    return _run(_batch("identify"), has_body=True)
+    return _run(_batch("identify"), has_body=True, prepare=_prepare_batch("identify"))
 
 
 @api_blueprint.post("/track", provide_automatic_options=False)
 def track() -> Response:
     """Track activities."""
-    return _run(_batch("track"), has_body=True)
+    return _run(_batch("track"), has_body=True, prepare=_prepare_batch("track"))
 
 
 @api_blueprint.put("/audiences/members", provide_automatic_options=False)
 def audience_members() -> Response:
     """Add or remove audience members."""
-    return _run(_batch("members"), has_body=True)
+    return _run(_batch("members"), has_body=True, prepare=_prepare_batch("members"))
 
 
 @api_blueprint.post("/audiences/create", provide_automatic_options=False)
