@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from http import HTTPStatus
 from typing import Any
 
 from flask import Flask, Response, request
@@ -20,10 +21,22 @@ from mock_ortto.validation import Validators
 log = logging.getLogger("mock_ortto")
 
 
+def status_line(code: int) -> str:
+    """``"404 Not Found"``: the reason phrase in the usual case (werkzeug upper-cases it).
+
+    The destination reports a non-2xx answer with the server's reason phrase as the error
+    message, so the mock sends the phrase real HTTP servers send.
+    """
+    try:
+        return f"{code} {HTTPStatus(code).phrase}"
+    except ValueError:
+        return f"{code} Unknown"
+
+
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     """Serialise ``body`` compactly as an ``application/json`` response."""
     text = json.dumps(body, separators=(",", ":"), ensure_ascii=False)
-    return Response(text, status=status, headers=headers, mimetype="application/json")
+    return Response(text, status=status_line(status), headers=headers, mimetype="application/json")
 
 
 def error_response(exc: MockError) -> Response:

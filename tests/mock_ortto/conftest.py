@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,10 +12,11 @@ from mock_ortto.config import ServerConfig, Settings
 from mock_ortto.pytest_plugin import mock_ortto, mock_ortto_factory, mock_ortto_server
 from mock_ortto.store import open_store
 from mock_ortto.testing import DEFAULT_KEY, RunningMock, start_mock
+from tests.conformance.vectors import VECTORS_DIR
 
 __all__ = ["mock_ortto", "mock_ortto_factory", "mock_ortto_server"]
 
-VECTORS = Path("/work/shared/vectors")
+VECTORS = VECTORS_DIR
 KEY = DEFAULT_KEY
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mock_ortto.testing import RunningMock
-from tests.mock_ortto.conftest import KEY, vector_requests
+from tests.mock_ortto.conftest import KEY, VECTORS, vector_requests
 
 SCRIPTED = {  # the recorder was told to answer these; a well-behaved server answers 200
     "hook_create_audience_http_409",
@@ -19,7 +19,6 @@ SCRIPTED = {  # the recorder was told to answer these; a well-behaved server ans
 
 def test_every_vector_request_is_accepted(live: RunningMock) -> None:
     import json
-    from pathlib import Path
 
     client = live.client(KEY)
     seen = 0
@@ -29,7 +28,7 @@ def test_every_vector_request_is_accepted(live: RunningMock) -> None:
         kwargs = {"json": body} if body is not None else {}
         response = client.request(req["method"], req["path"].removeprefix("/v1"), **kwargs)
         seen += 1
-        recorded = json.loads(Path(f"/work/shared/vectors/{scenario}.json").read_text())
+        recorded = json.loads((VECTORS / f"{scenario}.json").read_text())
         answer = recorded["server_responses"][recorded["requests"].index(req)]
         if scenario in SCRIPTED:
             assert response.status_code == 200, (scenario, response.text)
