@@ -1,0 +1,147 @@
+"""A yes/no validator generated from a JSON schema as straight-line Python code.
+
+The hot path of every batch: "is every item valid?" is answered by a function generated once
+from the same OpenAPI schemas as the fastjsonschema validators, without building error
+objects or key sets. Only when the answer is no do the fastjsonschema validators run item by
+item to word the error. A keyword this generator does not know makes generation fail, so the
+check can never be more lenient than the schema.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+
+Check = Callable[[Any], bool]
+
+_PY_TYPES: dict[str, tuple[str, ...]] = {
+    "null": ("NoneType",),
+    "boolean": ("bool",),
+    "integer": ("int",),
+    "number": ("int", "float"),
+    "string": ("str",),
+    "array": ("list", "tuple"),
+    "object": ("dict",),
+}
+_IGNORED = frozenset({"description", "title", "default", "examples", "example", "$schema"})
+_KNOWN = frozenset({
+    "type", "enum", "format", "properties", "additionalProperties", "required", "minLength",
+    "maxLength", "pattern", "minimum", "maximum", "items",
+})  # fmt: skip
+_IPV4 = re.compile(
+    r"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}"
+    r"(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\Z"
+)
+BUILTIN_FORMATS: dict[str, Callable[[str], bool]] = {
+    "ipv4": lambda text: _IPV4.match(text) is not None,
+}
+
+
+class _Generator:
+    def __init__(self, formats: Mapping[str, Callable[[str], bool]]) -> None:
+        self.formats = formats
+        self.lines: list[str] = []
+        self.constants: dict[str, Any] = {"NoneType": type(None), "_MISSING": object()}
+        self.counter = 0
+
+    def name(self, prefix: str) -> str:
+        self.counter += 1
+        return f"{prefix}{self.counter}"
+
+    def constant(self, prefix: str, value: Any) -> str:
+        name = self.name(prefix)
+        self.constants[name] = value
+        return name
+
+    def emit(self, indent: int, line: str) -> None:
+        self.lines.append("    " * indent + line)
+
+    def value(self, schema: Mapping[str, Any], var: str, indent: int) -> None:
+        unknown = set(schema) - _IGNORED - _KNOWN
+        if unknown:
+            raise ValueError(f"fastcheck cannot compile keywords {sorted(unknown)}")
+        declared = schema.get("type")
+        names = [declared] if isinstance(declared, str) else list(declared or [])
+        if names:
+            types = ", ".join(t for n in names for t in _PY_TYPES[n])
+            self.emit(indent, f"if type({var}) not in ({types},): return False")
+        if "enum" in schema:
+            values = list(schema["enum"])
+            if all(type(v) is str for v in values):  # the common case: one set lookup
+                allowed = self.constant("_enum", frozenset(values))
+                test = f"type({var}) is not str or {var} not in {allowed}"
+            else:
+                allowed = self.constant("_enum", tuple(values))
+                test = f"not any({var} == a and type({var}) is type(a) for a in {allowed})"
+            self.emit(indent, f"if {test}: return False")
+        string_tests = []
+        if "format" in schema:
+            checker = self.formats.get(schema["format"])
+            if checker is None:
+                raise ValueError(f"fastcheck has no checker for format {schema['format']!r}")
+            string_tests.append(f"not {self.constant('_fmt', checker)}({var})")
+        if "minLength" in schema:
+            string_tests.append(f"len({var}) < {int(schema['minLength'])}")
+        if "maxLength" in schema:
+            string_tests.append(f"len({var}) > {int(schema['maxLength'])}")
+        if "pattern" in schema:
+            pattern = self.constant("_re", re.compile(schema["pattern"]))
+            string_tests.append(f"{pattern}.search({var}) is None")
+        if string_tests:
+            self.emit(
+                indent, f"if type({var}) is str and ({' or '.join(string_tests)}): return False"
+            )
+        for bound, op in (("minimum", "<"), ("maximum", ">")):
+            if bound in schema:
+                self.emit(
+                    indent,
+                    f"if type({var}) in (int, float) and {var} {op} "
+                    f"{schema[bound]!r}: return False",
+                )
+        if "items" in schema:
+            item = self.name("i")
+            self.emit(indent, f"if type({var}) in (list, tuple):")
+            self.emit(indent + 1, f"for {item} in {var}:")
+            self.value(schema["items"], item, indent + 2)
+        self.object(schema, var, indent)
+
+    def object(self, schema: Mapping[str, Any], var: str, indent: int) -> None:
+        properties: Mapping[str, Any] = schema.get("properties", {})
+        required = list(schema.get("required", ()))
+        extra = schema.get("additionalProperties", True)
+        if extra not in (True, False):
+            raise ValueError("fastcheck only supports additionalProperties true or false")
+        if not properties and not required and extra:
+            return
+        self.emit(indent, f"if type({var}) is dict:")
+        if extra is False:
+            allowed = self.constant("_keys", frozenset(properties))
+            self.emit(indent + 1, f"if not {var}.keys() <= {allowed}: return False")
+        for key in required:
+            self.emit(indent + 1, f"if {key!r} not in {var}: return False")
+        for key, sub in properties.items():
+            child = self.name("v")
+            self.emit(indent + 1, f"{child} = {var}.get({key!r}, _MISSING)")
+            self.emit(indent + 1, f"if {child} is not _MISSING:")
+            before = len(self.lines)
+            self.value(sub, child, indent + 2)
+            if len(self.lines) == before:
+                self.emit(indent + 2, "pass")
+
+
+def compile_check(
+    schema: Mapping[str, Any], formats: Mapping[str, Callable[[str], bool]] | None = None
+) -> Check:
+    """Generate a function returning whether a value is valid against ``schema``.
+
+    ``schema`` must have its ``$ref`` already inlined; ``formats`` adds format checkers.
+    """
+    generator = _Generator({**BUILTIN_FORMATS, **(formats or {})})
+    generator.emit(0, "def check(data):")
+    generator.value(schema, "data", 1)
+    generator.emit(1, "return True")
+    namespace: dict[str, Any] = dict(generator.constants)
+    exec(compile("\n".join(generator.lines), "<fastcheck>", "exec"), namespace)
+    check: Check = namespace["check"]
+    return check
