@@ -127,23 +127,19 @@ def _with_anon(contact: Contact, anon_id: str | None) -> Contact:
     return contact
 
 
+def _merge_values(target: JSON, values: JSON | None) -> None:
+    """Copy ``values`` into ``target``; a ``null`` value removes the key."""
+    if values:
+        for name, value in values.items():
+            if value is None:
+                target.pop(name, None)
+            else:
+                target[name] = value
+
+
 def _apply_profile(contact: Contact, item: JSON, now: float) -> None:
-    traits = item.get("traits")
-    if traits:
-        target = contact.traits
-        for name, value in traits.items():
-            if value is None:
-                target.pop(name, None)
-            else:
-                target[name] = value
-    location = item.get("location")
-    if location:
-        target = contact.location
-        for name, value in location.items():
-            if value is None:
-                target.pop(name, None)
-            else:
-                target[name] = value
+    _merge_values(contact.traits, item.get("traits"))
+    _merge_values(contact.location, item.get("location"))
     ip = item.get("ip")
     if ip is not None:
         contact.ip = ip

@@ -125,5 +125,29 @@ BATCH_SIZE = Field(
     default=500,
 )
 
-MESSAGE_ID_PATH = path("$.messageId")
-TIMESTAMP_PATH = path("$.timestamp")
+
+def timestamp_field(description: str, *, hidden: bool) -> Field:
+    """The ``timestamp`` field (read-only and hidden in Upsert, editable in Track)."""
+    return Field(
+        key="timestamp",
+        label="Timestamp",
+        type="string",
+        description=description,
+        format="date-time",
+        read_only=hidden,
+        hidden=hidden,
+        default=path("$.timestamp"),
+    )
+
+
+def message_id_field(description: str, *, hidden: bool) -> Field:
+    """The optional ``message_id`` field (read-only and hidden except in Track Activity)."""
+    return Field(
+        key="message_id",
+        label="Message ID",
+        type="string",
+        description=description,
+        read_only=hidden,
+        hidden=hidden,
+        default=path("$.messageId"),
+    )

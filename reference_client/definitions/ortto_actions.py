@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from reference_client.definitions.common import (
     ANONYMOUS_ID,
     AUDIENCE_UPDATE_MODE,
@@ -9,11 +11,12 @@ from reference_client.definitions.common import (
     ENABLE_BATCHING,
     IP,
     LOCATION,
-    MESSAGE_ID_PATH,
-    TIMESTAMP_PATH,
     TRAITS,
     USER_ID,
+    ip_field,
+    message_id_field,
     path,
+    timestamp_field,
 )
 from reference_client.definitions.model import (
     Action,
@@ -69,25 +72,8 @@ UPSERT_CONTACT = Action(
     endpoint=Endpoint("POST", "/identify"),
     hooks=(ASSOCIATE_AUDIENCE,),
     fields=(
-        Field(
-            key="timestamp",
-            label="Timestamp",
-            type="string",
-            description="When the event happened (ISO 8601).",
-            format="date-time",
-            read_only=True,
-            hidden=True,
-            default=TIMESTAMP_PATH,
-        ),
-        Field(
-            key="message_id",
-            label="Message ID",
-            type="string",
-            description="Segment's identifier of the event.",
-            read_only=True,
-            hidden=True,
-            default=MESSAGE_ID_PATH,
-        ),
+        timestamp_field("When the event happened (ISO 8601).", hidden=True),
+        message_id_field("Segment's identifier of the event.", hidden=True),
         USER_ID,
         ANONYMOUS_ID,
         ENABLE_BATCHING,
@@ -107,56 +93,29 @@ TRACK_ACTIVITY = Action(
     endpoint=Endpoint("POST", "/track"),
     hooks=(ASSOCIATE_AUDIENCE,),
     fields=(
-        Field(
-            key="timestamp",
-            label="Timestamp",
-            type="string",
-            description="When the activity happened (ISO 8601). Ortto uses it together with "
-            "the Message ID to recognise a repeated activity; without it duplicates can occur.",
-            format="date-time",
-            default=TIMESTAMP_PATH,
+        timestamp_field(
+            "When the activity happened (ISO 8601). Ortto uses it together with the Message ID "
+            "to recognise a repeated activity; without it duplicates can occur.",
+            hidden=False,
         ),
-        Field(
-            key="message_id",
-            label="Message ID",
-            type="string",
-            description="Identifier of the activity. Together with the timestamp it makes the "
-            "activity unique in Ortto; without it duplicates can occur.",
-            default=MESSAGE_ID_PATH,
+        message_id_field(
+            "Identifier of the activity. Together with the timestamp it makes the activity "
+            "unique in Ortto; without it duplicates can occur.",
+            hidden=False,
         ),
         USER_ID,
         ANONYMOUS_ID,
         ENABLE_BATCHING,
-        Field(
-            key="ip",
-            label="IP Address",
-            type="string",
-            description="The IP address the activity came from.",
-            format="ipv4",
-            allow_null=True,
-            placeholder="180.1.12.125",
-            default=path("$.context.ip"),
-        ),
-        Field(
-            key="location",
-            label="Location",
-            type="object",
+        ip_field("The IP address the activity came from.", path("$.context.ip")),
+        replace(
+            LOCATION,
             description="Where the activity happened. When present it takes priority over the "
             "IP address.",
-            allow_null=True,
-            default_object_ui=LOCATION.default_object_ui,
-            additional_properties=False,
-            properties=LOCATION.properties,
-            default=LOCATION.default,
         ),
-        Field(
-            key="traits",
-            label="Custom Contact traits",
-            type="object",
+        replace(
+            TRAITS,
             description="Key/value pairs written to the profile of the contact who performed "
             "the activity.",
-            default_object_ui="keyvalue",
-            default=TRAITS.default,
         ),
         AUDIENCE_UPDATE_MODE,
         BATCH_SIZE,

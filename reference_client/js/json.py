@@ -14,6 +14,7 @@ from typing import Any
 
 from reference_client.js.numbers import js_number, number_to_string
 from reference_client.js.undefined import UNDEFINED
+from reference_client.js.values import js_key_order
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 _NAN_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=True)
@@ -94,19 +95,8 @@ def dumps_bytes(value: Any) -> bytes:
         return _escape_surrogates(text).encode("utf-8")
 
 
-def _is_array_index(key: str) -> bool:
-    return (
-        key.isascii() and key.isdigit() and (key == "0" or key[0] != "0") and int(key) < 2**32 - 1
-    )
-
-
 def _object_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    obj = dict(pairs)
-    if any(_is_array_index(k) for k in obj):
-        indexed = sorted((k for k in obj if _is_array_index(k)), key=int)
-        rest = [k for k in obj if not _is_array_index(k)]
-        return {k: obj[k] for k in indexed + rest}
-    return obj
+    return js_key_order(dict(pairs))
 
 
 def order_keys(value: Any) -> Any:

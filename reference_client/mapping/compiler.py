@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from reference_client.js.undefined import UNDEFINED
+from reference_client.js.values import js_key_order
 from reference_client.mapping.directives import BUILDERS, Resolver
 from reference_client.mapping.errors import UnsupportedDirectiveError
-from reference_client.mapping.jsvalues import js_key_order
 
 
 def remove_undefined(value: Any) -> Any:

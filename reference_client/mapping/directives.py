@@ -14,17 +14,16 @@ from typing import Any
 from reference_client.js.json import dumps, loads
 from reference_client.js.numbers import to_js_string, typeof
 from reference_client.js.undefined import UNDEFINED
-from reference_client.mapping.errors import MappingError, MappingValidationError
-from reference_client.mapping.get import compile_getter, get
-from reference_client.mapping.jsvalues import (
-    is_plain_object,
+from reference_client.js.values import (
     js_key_order,
-    js_truthy,
     loosely_equals_empty_string,
     real_type_of,
+    truthy,
     utf16_length,
     utf16_units,
 )
+from reference_client.mapping.errors import MappingError, MappingValidationError
+from reference_client.mapping.get import compile_getter, get
 from reference_client.mapping.liquid import compile_liquid
 from reference_client.mapping.template import compile_template, render_template
 from reference_client.mapping.validate import (
@@ -100,14 +99,14 @@ def build_liquid(opts: Any, _raw: Compile, _clean: Compile) -> Resolver:
 
 def build_if(opts: Any, raw: Compile, _clean: Compile) -> Resolver:
     """``@if``: ``exists`` / ``blank`` condition, ``then``, and ``else`` only when truthy."""
-    if not is_plain_object(opts):
+    if not isinstance(opts, dict):
         return failing('@if requires an object with an "exists" key')
-    if not js_truthy(_opt(opts, "exists")) and not js_truthy(_opt(opts, "blank")):
+    if not truthy(_opt(opts, "exists")) and not truthy(_opt(opts, "blank")):
         return failing('@if requires an "exists" key or a "blank" key')
     use_blank = "exists" not in opts
     condition = raw(opts["blank"] if use_blank else opts["exists"])
     then_fn = raw(opts["then"]) if "then" in opts else None
-    else_fn = raw(opts["else"]) if js_truthy(_opt(opts, "else")) else None
+    else_fn = raw(opts["else"]) if truthy(_opt(opts, "else")) else None
     # The default mappings test and return the same plain path: look it up only once.
     reuse = (
         not use_blank
@@ -149,11 +148,11 @@ def build_if(opts: Any, raw: Compile, _clean: Compile) -> Resolver:
 
 def build_case(opts: Any, raw: Compile, _clean: Compile) -> Resolver:
     """``@case``: ``lower`` / ``upper`` on strings; other values pass through."""
-    if not is_plain_object(opts):
+    if not isinstance(opts, dict):
         return failing('@case requires an object with a "operator" key')
-    if not js_truthy(_opt(opts, "operator")):
+    if not truthy(_opt(opts, "operator")):
         return failing('@case requires a "operator" key')
-    if not js_truthy(_opt(opts, "value")):
+    if not truthy(_opt(opts, "value")):
         return _undefined
     operator = opts["operator"]
     value_fn = raw(opts["value"])
@@ -216,22 +215,22 @@ def _perform_replace(
 
 def build_replace(opts: Any, raw: Compile, _clean: Compile) -> Resolver:
     """``@replace``: literal (escaped) pattern replacement; ``''`` when the types don't fit."""
-    if not is_plain_object(opts):
+    if not isinstance(opts, dict):
         return failing('@replace requires an object with a "pattern" key')
     pattern = _opt(opts, "pattern")
-    if not js_truthy(pattern):
+    if not truthy(pattern):
         return failing('@replace requires a "pattern" key')
     replacement = _opt(opts, "replacement")
     replacement = "" if _nullish(replacement) else replacement
     pattern2 = _opt(opts, "pattern2")
     replacement2 = _opt(opts, "replacement2")
-    if js_truthy(pattern2) and _nullish(replacement2):
+    if truthy(pattern2) and _nullish(replacement2):
         replacement2 = ""
     ignore_case = _opt(opts, "ignorecase")
     ignore_case = False if _nullish(ignore_case) else ignore_case
     global_ = _opt(opts, "global")
     global_ = True if _nullish(global_) else global_
-    if not js_truthy(_opt(opts, "value")):
+    if not truthy(_opt(opts, "value")):
         return _undefined
     value_fn = raw(opts["value"])
     types_fit = (
@@ -240,7 +239,7 @@ def build_replace(opts: Any, raw: Compile, _clean: Compile) -> Resolver:
         and isinstance(ignore_case, bool)
         and isinstance(global_, bool)
     )
-    second = js_truthy(pattern2) and isinstance(pattern2, str) and isinstance(replacement2, str)
+    second = truthy(pattern2) and isinstance(pattern2, str) and isinstance(replacement2, str)
 
     def replace(data: Any) -> Any:
         value = value_fn(data)
@@ -298,13 +297,13 @@ def flatten_value(value: Any, prefix: str, separator: str, omit_arrays: bool) ->
 
 def build_flatten(opts: Any, raw: Compile, _clean: Compile) -> Resolver:
     """``@flatten``: ``{value, separator, omitArrays?}`` to a flat object."""
-    if not is_plain_object(opts):
+    if not isinstance(opts, dict):
         return failing('@flatten requires an object with a "separator" key')
-    if not js_truthy(_opt(opts, "separator")):
+    if not truthy(_opt(opts, "separator")):
         return failing('@flatten requires a "separator" key')
     separator_fn = raw(opts["separator"])
     value_fn = raw(_opt(opts, "value"))
-    omit_arrays = js_truthy(_opt(opts, "omitArrays"))
+    omit_arrays = truthy(_opt(opts, "omitArrays"))
 
     def flatten(data: Any) -> Any:
         separator = separator_fn(data)
@@ -337,11 +336,11 @@ def _has_non_finite(value: Any) -> bool:
 
 def build_json(opts: Any, raw: Compile, _clean: Compile) -> Resolver:
     """``@json``: ``encode`` (``JSON.stringify``) or ``decode`` (unparsable strings kept)."""
-    if not is_plain_object(opts):
+    if not isinstance(opts, dict):
         return failing('@json requires an object with a "value" key')
-    if not js_truthy(_opt(opts, "mode")):
+    if not truthy(_opt(opts, "mode")):
         return failing('@json requires a "mode" key')
-    if not js_truthy(_opt(opts, "value")):
+    if not truthy(_opt(opts, "value")):
         return failing('@json requires a "value" key')
     mode = opts["mode"]
     value_fn = raw(opts["value"])
@@ -372,14 +371,14 @@ def assign(objects: list[Any]) -> dict[str, Any]:
 
 def build_merge(opts: Any, raw: Compile, _clean: Compile) -> Resolver:
     """``@merge``: ``Object.assign`` of the resolved objects; ``left`` lets earlier ones win."""
-    if not is_plain_object(opts):
+    if not isinstance(opts, dict):
         return failing('@merge requires an object with an "objects" key and a "direction" key')
-    if not js_truthy(_opt(opts, "direction")):
+    if not truthy(_opt(opts, "direction")):
         return failing('@merge requires a "direction" key')
     direction_fn = raw(opts["direction"])
     objects = _opt(opts, "objects")
     problem: str | None = None
-    if not js_truthy(objects):
+    if not truthy(objects):
         problem = '@merge requires a "objects" key'
     elif not isinstance(objects, list):
         problem = f"@merge: expected opts.array, got {typeof(objects)}"
@@ -399,14 +398,14 @@ def build_merge(opts: Any, raw: Compile, _clean: Compile) -> Resolver:
 
 def build_transform(opts: Any, raw: Compile, clean: Compile) -> Resolver:
     """``@transform``: resolve ``mapping`` against ``transform(apply, data)``."""
-    if not is_plain_object(opts):
+    if not isinstance(opts, dict):
         return failing('@transform requires an object with an "apply" key and a "mapping" key')
-    if not js_truthy(_opt(opts, "mapping")):
+    if not truthy(_opt(opts, "mapping")):
         return failing('@transform requires a "mapping" key')
-    if not js_truthy(_opt(opts, "apply")):
+    if not truthy(_opt(opts, "apply")):
         return failing('@transform requires a "apply" key')
     apply = opts["apply"]
-    if not is_plain_object(apply):
+    if not isinstance(apply, dict):
         return failing('@transform "apply" key should be an object')
     invalid: MappingValidationError | None = None
     try:

@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from reference_client.js.undefined import UNDEFINED
-from reference_client.mapping.jsvalues import array_index, js_truthy, utf16_length, utf16_units
+from reference_client.js.values import array_index, truthy, utf16_length, utf16_units
 
 Getter = Callable[[Any], Any]
 
@@ -58,7 +58,7 @@ def walk(obj: Any, keys: tuple[str, ...]) -> Any:
     for key in keys:
         if type(current) is dict:
             current = current.get(key, UNDEFINED)
-        elif not js_truthy(current):
+        elif not truthy(current):
             return current
         else:
             current = property_of(current, key)

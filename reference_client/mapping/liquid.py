@@ -25,8 +25,8 @@ from liquid.tag import Tag
 
 from reference_client.js.json import dumps
 from reference_client.js.numbers import number_to_string
+from reference_client.js.values import utf16_length
 from reference_client.mapping.errors import LiquidError
-from reference_client.mapping.jsvalues import utf16_length
 
 MAX_TEMPLATE_LENGTH = 1000
 

@@ -7,9 +7,9 @@ from collections import OrderedDict
 from typing import Any
 
 from reference_client.js.undefined import UNDEFINED
+from reference_client.js.values import real_type_of
 from reference_client.mapping.compiler import compile_clean
 from reference_client.mapping.errors import MappingError
-from reference_client.mapping.jsvalues import real_type_of
 from reference_client.mapping.validate import validate_mapping
 
 _CACHE_SIZE = 128

@@ -8,8 +8,8 @@ from typing import Any
 
 from reference_client.js.numbers import to_js_string
 from reference_client.js.undefined import UNDEFINED
+from reference_client.js.values import trim
 from reference_client.mapping.get import get_unprefixed
-from reference_client.mapping.jsvalues import js_trim
 
 _TRIPLE = re.compile(r"\{\{\{([^}]+)\}\}\}")
 _DOUBLE = re.compile(r"\{\{([^}]+)\}\}")
@@ -24,7 +24,7 @@ def render_template(template: str, data: Any) -> str:
     """
 
     def replace(match: re.Match[str]) -> str:
-        value = get_unprefixed(data, js_trim(match.group(1)))
+        value = get_unprefixed(data, trim(match.group(1)))
         if value is None or value is UNDEFINED:
             return ""
         if type(value) is str:

@@ -12,8 +12,8 @@ from typing import Any
 
 from reference_client.js.json import dumps
 from reference_client.js.undefined import UNDEFINED
+from reference_client.js.values import real_type_of, utf16_length
 from reference_client.mapping.errors import MappingValidationError, UnsupportedDirectiveError
-from reference_client.mapping.jsvalues import real_type_of, utf16_length
 
 MAX_PATTERN_LENGTH = 10
 MAX_REPLACEMENT_LENGTH = 10
