@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 import fastjsonschema
@@ -13,33 +11,27 @@ import orjson
 
 from mock_ortto.errors import ItemError, MockError
 from mock_ortto.fastcheck import Check, compile_check
+from reference_client.runtime.formats import is_date_time
 
 JSON = dict[str, Any]
 Validator = Callable[[Any], Any]
-
-_RFC3339 = re.compile(
-    r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})\Z"
-)
-
 
 _DATETIME_SEEN: dict[str, bool] = {}
 
 
 def is_datetime(value: str) -> bool:
-    """RFC 3339 date-time: the exact shape plus a real calendar date and time (memoised)."""
+    """The destination's own ``date-time`` rule (ajv-formats, memoised).
+
+    Anything the real destination lets through its schema is accepted here too, so a valid
+    Segment event never fails at the mock on its timestamp's spelling: a space or ``t``
+    separator and a missing zone pass, impossible dates such as ``2024-02-30`` do not.
+    """
     known = _DATETIME_SEEN.get(value)
-    if known is not None:
-        return known
-    ok = bool(_RFC3339.match(value))
-    if ok:
-        try:
-            datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
-        except ValueError:
-            ok = False
-    if len(_DATETIME_SEEN) >= 4096:
-        _DATETIME_SEEN.clear()
-    _DATETIME_SEEN[value] = ok
-    return ok
+    if known is None:
+        if len(_DATETIME_SEEN) >= 4096:
+            _DATETIME_SEEN.clear()
+        known = _DATETIME_SEEN[value] = is_date_time(value)
+    return known
 
 
 _FORMATS = {"date-time": is_datetime}

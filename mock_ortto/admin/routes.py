@@ -279,8 +279,16 @@ def clock_change() -> Response:
 def _instant(text: str) -> float:
     try:
         value = parse_iso(text)
-    except (ValueError, OverflowError):
+    except OverflowError:
         raise MockError(409, "the clock would leave years 1..9999", rule="clock.range") from None
+    except ValueError as exc:
+        if "out of range" in str(exc):
+            raise MockError(
+                409, "the clock would leave years 1..9999", rule="clock.range"
+            ) from None
+        raise MockError(
+            400, f"the clock cannot be set to {text!r}: {exc}", rule="request.invalid"
+        ) from None
     return value
 
 

@@ -129,6 +129,29 @@ def test_per_item_errors(live: RunningMock, item: object, needle: str) -> None:
     assert [c["user_id"] for c in live.admin.contacts(KEY)] == ["ok"]
 
 
+@pytest.mark.parametrize(
+    "timestamp",
+    ["2024-05-01 10:00:00Z", "2024-05-01t10:00:00z", "2024-05-01T10:00:00", "0000-01-01T00:00:00Z"],
+)
+def test_timestamps_the_destination_lets_through_are_accepted(
+    live: RunningMock, timestamp: str
+) -> None:
+    response = live.client().post("/identify", json=[{"user_id": "u", "timestamp": timestamp}])
+    assert response.json() == {"errors": []}
+
+
+def test_clock_refuses_instants_it_cannot_hold(live: RunningMock) -> None:
+    answer = live.admin.http.post(
+        "/_mock/clock", json={"action": "set", "at": "2024-01-01T23:59:60Z"}
+    )
+    assert answer.status_code == 400
+    assert "cannot be set" in answer.json()["error"]
+    answer = live.admin.http.post(
+        "/_mock/clock", json={"action": "set", "at": "0000-01-01T00:00:00Z"}
+    )
+    assert answer.status_code == 409
+
+
 def test_track_blank_event(live: RunningMock) -> None:
     response = live.client().post(
         "/track",
