@@ -11,7 +11,7 @@ import orjson
 
 from mock_ortto.errors import ItemError, MockError
 from mock_ortto.fastcheck import Check, compile_check
-from reference_client.runtime.formats import is_date_time
+from reference_client.runtime.formats import is_date_time, is_ipv4
 
 JSON = dict[str, Any]
 Validator = Callable[[Any], Any]
@@ -34,7 +34,8 @@ def is_datetime(value: str) -> bool:
     return known
 
 
-_FORMATS = {"date-time": is_datetime}
+_FORMATS = {"date-time": is_datetime, "ipv4": is_ipv4}
+"""Format checkers: the destination's own rules, so whatever it sends passes the format checks."""
 
 
 def _inline(schema: Any, components: JSON, depth: int = 0) -> Any:

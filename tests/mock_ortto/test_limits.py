@@ -140,6 +140,11 @@ def test_timestamps_the_destination_lets_through_are_accepted(
     assert response.json() == {"errors": []}
 
 
+def test_ip_with_leading_zeros_is_accepted_like_the_destination_does(live: RunningMock) -> None:
+    response = live.client().post("/identify", json=[{"user_id": "u", "ip": "01.2.3.4"}])
+    assert response.json() == {"errors": []}
+
+
 def test_clock_refuses_instants_it_cannot_hold(live: RunningMock) -> None:
     answer = live.admin.http.post(
         "/_mock/clock", json={"action": "set", "at": "2024-01-01T23:59:60Z"}
