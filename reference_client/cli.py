@@ -18,7 +18,7 @@ from reference_client.api import OrttoActions, OrttoAudiences, chunks
 from reference_client.definitions import DESTINATIONS, get_destination
 from reference_client.js import json as js_json
 from reference_client.mapping import MappingError
-from reference_client.outcomes import EventOutcome
+from reference_client.outcomes import EventOutcome, from_failure
 from reference_client.runner import run_input
 from reference_client.runtime.engine import environment_from_os
 from reference_client.runtime.errors import SegmentError
@@ -124,15 +124,7 @@ def cmd_send(args: argparse.Namespace) -> int:
                         action, [events[i] for i in batch], _mapping(args), args.audience_id
                     )
                 except (SegmentError, MappingError) as error:
-                    message = f"{type(error).__name__}: {error}"
-                    results = [
-                        EventOutcome(
-                            status=getattr(error, "status", None),
-                            errortype="REQUEST_FAILED",
-                            message=message,
-                        )
-                        for _ in batch
-                    ]
+                    results = [from_failure(error)] * len(batch)
                 for position, outcome in zip(batch, results, strict=True):
                     outcomes[position] = outcome
                 bar.update(len(batch))

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from reference_client.js.undefined import UNDEFINED
-from reference_client.runtime.errors import is_retryable_status
-from reference_client.runtime.results import MultiStatusResponse
+from reference_client.mapping import MappingError
+from reference_client.runtime.errors import HTTPError, SegmentError, is_retryable_status
+from reference_client.runtime.results import MultiStatusResponse, error_type_for
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,13 @@ def from_batch(results: list[Any], count: int) -> list[EventOutcome]:
         if "output" in item:
             return [from_entry({"output": item["output"]}) for _ in range(count)]
     return [EventOutcome(status=None, message="no subscription ran", output="")] * count
+
+
+def from_failure(error: SegmentError | MappingError) -> EventOutcome:
+    """The outcome of an event whose whole batch failed (HTTP error, bad key, bad mapping)."""
+    status = error.response.status if isinstance(error, HTTPError) else error.status
+    errortype = error_type_for(status) if isinstance(error, HTTPError) else error.js_name
+    return EventOutcome(status=status, errortype=errortype, message=error.message)
 
 
 def runtime_value(value: Any) -> Any:

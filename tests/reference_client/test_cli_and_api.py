@@ -184,3 +184,30 @@ def test_python_api_round_trip(mock_ortto: RunningMock) -> None:
 
     with pytest.raises(CredentialsInvalidError):
         OrttoActions("nope", endpoint=mock_ortto.base_url).test_authentication()
+
+
+def test_send_reports_a_failed_batch_per_event(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], mock_ortto: RunningMock
+) -> None:
+    mock_ortto.admin.fault(status=503, path="/v1/identify")
+    code, document = run_main(
+        capsys,
+        "send",
+        write_jsonl(tmp_path, EVENTS[:2]),
+        "--quiet",
+        "--api-key",
+        KEY,
+        "--endpoint",
+        mock_ortto.base_url,
+    )
+    assert code == 1
+    assert document["summary"] == {"503 SERVICE_UNAVAILABLE": 1, "ok": 1}
+    assert document["results"][0]["message"] == "Service Unavailable"
+
+
+def test_python_api_outcomes_say_whether_segment_retries(mock_ortto: RunningMock) -> None:
+    actions = OrttoActions(KEY, endpoint=mock_ortto.base_url)
+    mock_ortto.admin.fault(item_errors=[{"index": 0, "status": 429, "message": "slow down"}])
+    outcomes = actions.upsert_contacts(EVENTS[:1])
+    assert (outcomes[0].status, outcomes[0].errortype) == (429, "TOO_MANY_REQUESTS")
+    assert outcomes[0].retryable and not outcomes[0].ok
