@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
-from reference_client.js.values import trim
-from reference_client.runtime.errors import InvalidAuthenticationError
+from reference_client.js.values import trim, truthy
+from reference_client.runtime.errors import InvalidAuthenticationError, JSTypeError
 
 API_VERSION = "v1"
 LOCAL_ENDPOINT_VAR = "ORTTO_LOCAL_ENDPOINT"
 API_KEY_VAR = "ORTTO_API_KEY"
 
 
-def get_endpoint(api_key: str, env: Mapping[str, str]) -> str:
+def get_endpoint(api_key: Any, env: Mapping[str, str]) -> str:
     """Base URL for ``api_key``, honouring ``ORTTO_LOCAL_ENDPOINT`` first.
 
     >>> get_endpoint("pau-key", {})
@@ -26,7 +27,11 @@ def get_endpoint(api_key: str, env: Mapping[str, str]) -> str:
     local = env.get(LOCAL_ENDPOINT_VAR)
     if local is not None:
         return f"{local}/{API_VERSION}"
-    if not api_key or api_key.find("-") != 3:
+    if not truthy(api_key):
+        raise InvalidAuthenticationError("Invalid API key")
+    if not isinstance(api_key, str):
+        raise JSTypeError("apiKey.indexOf is not a function")
+    if api_key.find("-") != 3:
         raise InvalidAuthenticationError("Invalid API key")
     environment = "-stg" if api_key[0] == "s" else ""
     region = trim(api_key[1:3])

@@ -69,6 +69,15 @@ def _error_fields(entry: Any, sent: Any) -> dict[str, Any]:
     }
 
 
+def _optional_trim(value: Any, name: str) -> str:
+    """``value?.trim()``: nullish gives ``""``; a non-string is the JavaScript TypeError."""
+    if value is None or value is UNDEFINED:
+        return ""
+    if not isinstance(value, str):
+        raise JSTypeError(f"{name}?.trim is not a function")
+    return trim(value)
+
+
 def _with_audience(clean: dict[str, Any], payload: dict[str, Any], audience_id: str) -> None:
     mode = payload.get("audience_update_mode")
     if audience_id and mode in AUDIENCE_MODES:
@@ -210,7 +219,7 @@ class OrttoClient:
 
     def create_audience(self, settings: Mapping[str, Any], name: Any) -> Any:
         """``POST /audiences/create`` with the trimmed name; returns the answer's data."""
-        trimmed = trim(name) if isinstance(name, str) else ""
+        trimmed = _optional_trim(name, "audienceName")
         if not trimmed:
             raise PayloadValidationError(MISSING_AUDIENCE_NAME)
         url = self.url(settings, "/audiences/create")
@@ -218,7 +227,7 @@ class OrttoClient:
 
     def get_audience(self, settings: Mapping[str, Any], external_id: Any) -> Any:
         """``POST /audiences/get`` with the trimmed id; returns the answer's data."""
-        trimmed = trim(external_id) if isinstance(external_id, str) else ""
+        trimmed = _optional_trim(external_id, "audienceId")
         if not trimmed:
             raise PayloadValidationError(MISSING_AUDIENCE_ID)
         url = self.url(settings, "/audiences/get")

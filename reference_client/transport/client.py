@@ -60,7 +60,8 @@ class RequestClient:
 
     def build(self, method: str, url: str, json: Any = UNDEFINED) -> OutgoingRequest:
         """The request as it would be sent (used by preview and by :meth:`request`)."""
-        headers = {k.lower(): v for k, v in self.extra_headers.items()}
+        # Like the WHATWG Headers of node-fetch, values lose surrounding HTTP whitespace.
+        headers = {k.lower(): v.strip(" \t\r\n") for k, v in self.extra_headers.items()}
         headers["user-agent"] = USER_AGENT
         body: bytes | None = None
         if json is not UNDEFINED:

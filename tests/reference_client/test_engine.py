@@ -519,3 +519,21 @@ def test_audience_operations() -> None:
     with pytest.raises(IntegrationError) as caught:
         rt.refresh_access_token(SETTINGS)
     assert (caught.value.status, caught.value.code) == (501, "NotImplemented")
+
+
+def test_empty_key_with_local_endpoint_sends_a_trimmed_header() -> None:
+    rt = runtime((200, {}))
+    rt.test_authentication({"api_key": ""})
+    assert rt.transport.requests[0].headers["authorization"] == "Bearer"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda rt: rt.create_audience(SETTINGS, 5), "audienceName?.trim is not a function"),
+        (lambda rt: rt.get_audience(SETTINGS, ["x"]), "audienceId?.trim is not a function"),
+    ],
+)
+def test_non_string_audience_names_fail_like_javascript(call: Any, message: str) -> None:
+    with pytest.raises(JSTypeError, match=message.replace("?", r"\?")):
+        call(runtime(destination=ORTTO_AUDIENCES))
