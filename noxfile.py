@@ -1,6 +1,8 @@
 """Everything CI runs: ``nox`` with no arguments runs the default sessions.
 
-``nox -s bench`` runs the benchmarks, which are not part of the default run.
+Not part of the default run: ``nox -s bench`` (benchmarks that print figures) and
+``nox -s differential`` (the real destination code, fetched from the npm registry, against the
+reference client; needs Node.js and npm).
 """
 
 from __future__ import annotations
@@ -49,3 +51,10 @@ def bench(session: nox.Session) -> None:
     session.install("-e", ".[test]")
     session.run("python", "-m", "benchmarks.preview_pipeline", *session.posargs)
     session.run("python", "-m", "benchmarks.mock_throughput", *session.posargs)
+
+
+@nox.session
+def differential(session: nox.Session) -> None:
+    """Random calls through the real destination (Node) and the reference client; 0 diffs."""
+    session.install("-e", ".[test]")
+    session.run("python", "-m", "tools.differential", *(session.posargs or ["--calls", "1000"]))

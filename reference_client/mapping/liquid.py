@@ -184,32 +184,82 @@ def _js_divide(left: float, right: float) -> float:
     return left / right
 
 
-def _plus(value: Any, other: Any = None) -> Any:
-    return to_js_number(value) + to_js_number(other)
+def _number(value: Any) -> float | int:
+    """liquidjs ``toNumber``: ``+value || 0`` (anything non-numeric counts as 0)."""
+    number = to_js_number(value)
+    return 0 if number != number else number
 
 
-def _minus(value: Any, other: Any = None) -> Any:
-    return to_js_number(value) - to_js_number(other)
-
-
-def _times(value: Any, other: Any = None) -> Any:
-    return to_js_number(value) * to_js_number(other)
-
-
-def _divided_by(value: Any, other: Any = None, integer_arithmetic: Any = False) -> Any:
-    result = _js_divide(float(to_js_number(value)), float(to_js_number(other)))
-    if integer_arithmetic is True and math.isfinite(result):
-        return math.floor(result)
-    return result
-
-
-def _modulo(value: Any, other: Any = None) -> Any:
-    left, right = float(to_js_number(value)), float(to_js_number(other))
-    if right == 0 or not math.isfinite(left) or right != right:
+def _js_remainder(left: float, right: float) -> float:
+    """JavaScript ``left % right`` (the sign follows the dividend)."""
+    if right == 0 or not math.isfinite(left) or right != right or left != left:
         return math.nan
     if math.isinf(right):
         return left
     return math.fmod(left, right)
+
+
+def _js_round_to_int(value: float, rounding: Callable[[float], int]) -> float | int:
+    return rounding(value) if math.isfinite(value) else value
+
+
+def _plus(value: Any, other: Any = None) -> Any:
+    return _number(value) + _number(other)
+
+
+def _minus(value: Any, other: Any = None) -> Any:
+    return _number(value) - _number(other)
+
+
+def _times(value: Any, other: Any = None) -> Any:
+    return _number(value) * _number(other)
+
+
+def _divided_by(value: Any, other: Any = None, integer_arithmetic: Any = False) -> Any:
+    result = _js_divide(float(_number(value)), float(_number(other)))
+    if _number(integer_arithmetic):
+        return _js_round_to_int(result, math.floor)
+    return result
+
+
+def _modulo(value: Any, other: Any = None) -> Any:
+    left, right = float(_number(value)), float(_number(other))
+    return _js_remainder(_js_remainder(left, right) + right, right)
+
+
+def _abs(value: Any) -> Any:
+    return abs(_number(value))
+
+
+def _at_least(value: Any, other: Any = None) -> Any:
+    return max(_number(value), _number(other))
+
+
+def _at_most(value: Any, other: Any = None) -> Any:
+    return min(_number(value), _number(other))
+
+
+def _ceil(value: Any) -> Any:
+    return _js_round_to_int(float(_number(value)), math.ceil)
+
+
+def _floor(value: Any) -> Any:
+    return _js_round_to_int(float(_number(value)), math.floor)
+
+
+def _shift_decimal(number: float, exponent: int) -> float:
+    mantissa, _, power = number_to_string(number).partition("e")
+    return float(f"{mantissa}e{int(power or 0) + exponent}")
+
+
+def _round(value: Any, digits: Any = 0) -> Any:
+    """liquidjs ``round``: decimal shifting, so 1.005 rounds like JavaScript does."""
+    number, places = float(_number(value)), int(_number(digits))
+    scaled = _shift_decimal(abs(number), places)
+    if not scaled <= 2**53 - 1:
+        return number
+    rounded = _shift_decimal(float(math.floor(scaled + 0.5)), -places)
+    return -rounded if number < 0 else rounded
 
 
 def _local_date(value: Any, fmt: Any = None, *, environment: Any = None) -> Any:
@@ -244,6 +294,12 @@ def _build_environment() -> Environment:
     env.filters["times"] = _times
     env.filters["divided_by"] = _divided_by
     env.filters["modulo"] = _modulo
+    env.filters["abs"] = _abs
+    env.filters["at_least"] = _at_least
+    env.filters["at_most"] = _at_most
+    env.filters["ceil"] = _ceil
+    env.filters["floor"] = _floor
+    env.filters["round"] = _round
     _local_date.with_environment = True  # type: ignore[attr-defined]
     env.filters["date"] = _local_date
     return env

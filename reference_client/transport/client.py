@@ -60,7 +60,9 @@ class RequestClient:
 
     def build(self, method: str, url: str, json: Any = UNDEFINED) -> OutgoingRequest:
         """The request as it would be sent (used by preview and by :meth:`request`)."""
-        # Like the WHATWG Headers of node-fetch, values lose surrounding HTTP whitespace.
+        # The real destination sends "Bearer " for an empty key; a value ending in whitespace
+        # is not a valid HTTP field value and httpx refuses it, so values are stripped (the
+        # one documented wire difference, docs/reference_client/fidelity.md).
         headers = {k.lower(): v.strip(" \t\r\n") for k, v in self.extra_headers.items()}
         headers["user-agent"] = USER_AGENT
         body: bytes | None = None

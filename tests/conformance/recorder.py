@@ -86,7 +86,9 @@ def recording_server(answers: list[dict[str, Any]]) -> Iterator[Recorder]:
     recorder = Recorder(answers)
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(recorder))
     recorder.base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.01}, daemon=True
+    )
     thread.start()
     try:
         yield recorder

@@ -155,3 +155,39 @@ def test_date_in_utc(utc: None) -> None:
 
 def test_date_uses_local_time_zone(tokyo: None) -> None:
     assert liquid(DATE_TEMPLATE) == "2024-01-02 08:30"
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [  # expectations produced by actions-core's own transform (liquidjs 10.30.1)
+        ("{{ missing | plus: 1 }}", "1"),
+        ("{{ s | plus: 1 }}", "1"),
+        ("{{ o | times: 2 }}", "0"),
+        ("{{ b | plus: 1 }}", "2"),
+        ("{{ g | modulo: 3 }}", "2"),
+        ("{{ g | modulo: -3 }}", "-1"),
+        ("{{ f | modulo: 0 }}", "NaN"),
+        ("{{ f | divided_by: 0 }}", "Infinity"),
+        ("{{ g | divided_by: 4, true }}", "-2"),
+        ("{{ dec | round: 2 }}", "1.01"),
+        ("{{ neg | round: 2 }}", "-1.01"),
+        ("{{ f | round }}", "3"),
+        ("{{ g | abs }}", "7"),
+        ("{{ s | at_least: 5 }}", "5"),
+        ("{{ f | ceil }}", "3"),
+        ("{{ g | floor }}", "-7"),
+        ("{{ h | plus: 0 }}", "16"),
+    ],
+)
+def test_math_filters_use_liquidjs_number_rules(template: str, expected: str) -> None:
+    data = {
+        "s": "abc",
+        "o": {},
+        "b": True,
+        "g": -7,
+        "f": 2.5,
+        "dec": 1.005,
+        "neg": -1.005,
+        "h": "0x10",
+    }
+    assert transform({"v": {"@liquid": template}}, data)["v"] == expected
