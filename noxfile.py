@@ -58,3 +58,4 @@ def differential(session: nox.Session) -> None:
     """Random calls through the real destination (Node) and the reference client; 0 diffs."""
     session.install("-e", ".[test]")
     session.run("python", "-m", "tools.differential", *(session.posargs or ["--calls", "1000"]))
+    session.run("python", "-m", "tools.differential.liquid")

@@ -27,6 +27,7 @@ from reference_client.js.json import dumps
 from reference_client.js.numbers import number_to_string
 from reference_client.js.values import utf16_length
 from reference_client.mapping.errors import LiquidError
+from reference_client.mapping.liquid_filters import FILTERS as LIQUIDJS_FILTERS
 
 MAX_TEMPLATE_LENGTH = 1000
 
@@ -294,6 +295,7 @@ def _build_environment() -> Environment:
     env.filters["times"] = _times
     env.filters["divided_by"] = _divided_by
     env.filters["modulo"] = _modulo
+    env.filters.update(LIQUIDJS_FILTERS)
     env.filters["abs"] = _abs
     env.filters["at_least"] = _at_least
     env.filters["at_most"] = _at_most

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -191,3 +193,18 @@ def test_math_filters_use_liquidjs_number_rules(template: str, expected: str) ->
         "h": "0x10",
     }
     assert transform({"v": {"@liquid": template}}, data)["v"] == expected
+
+
+LIQUIDJS = json.loads(
+    (Path(__file__).parent / "data" / "liquid_filters_liquidjs.json").read_text(encoding="utf-8")
+)
+
+
+@pytest.mark.parametrize("case", LIQUIDJS["cases"], ids=[c["template"] for c in LIQUIDJS["cases"]])
+def test_filters_render_like_actions_core(case: dict[str, str]) -> None:
+    """Answers recorded from actions-core's own ``transform`` (tools/differential/liquid.py)."""
+    try:
+        got = transform({"v": {"@liquid": case["template"]}}, LIQUIDJS["values"])["v"]
+    except LiquidError as error:
+        got = f"ERR {error.message}"
+    assert got == case["expected"]
