@@ -24,6 +24,17 @@ SUBSCRIBE = {
 }
 
 
+ODD_SUBSCRIPTIONS = (
+    "type", "contains(", "type = ", '((type = "identify"))', 'type = "identify"and event = "x"',
+    'type!="identify"', 'foo = "bar"', "", "type = 'identify'", "type = identify", "!",
+    'type = "identify" or', '(type = "identify"', 'contains(event, "x") and',
+    'match(event, "Ord*")', "properties.score = 1", "userId != null",
+    'event = "Order" or (type = "identify" and userId = "u1")', "traits.vip = true",
+    'type = "identify" and (event = "a"', "traits.score != 3", 'type != "page"',
+)  # fmt: skip
+"""Subscriptions that exercise the FQL lexer, parser and matcher's corners."""
+
+
 class CallGenerator:
     """Seeded generator of ``(call, scripted answers)`` pairs."""
 
@@ -185,7 +196,12 @@ class CallGenerator:
             "destination": destination,
             "method": method,
             "settings": {"api_key": "pau-0a1b2c3d"},
-            "subscription": {"subscribe": SUBSCRIBE[action], "partnerAction": action},
+            "subscription": {
+                "subscribe": (
+                    self.pick(*ODD_SUBSCRIPTIONS) if self.maybe(0.15) else SUBSCRIBE[action]
+                ),
+                "partnerAction": action,
+            },
             "mapping": self.mapping(action),
         }
         if method == "onEvent":
