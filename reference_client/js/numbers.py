@@ -1,4 +1,4 @@
-"""JavaScript ``Number#toString`` formatting and ``typeof`` for Python values."""
+"""JavaScript ``Number#toString`` and ``String(value)`` for Python values."""
 
 from __future__ import annotations
 
@@ -58,21 +58,6 @@ def js_number(value: int) -> int | float:
     if -MAX_SAFE_INTEGER <= value <= MAX_SAFE_INTEGER:
         return value
     return float(value)
-
-
-def typeof(value: Any) -> str:
-    """JavaScript ``typeof`` of a JSON-like Python value (``null`` is ``"object"``)."""
-    from reference_client.js.undefined import UNDEFINED
-
-    if value is UNDEFINED:
-        return "undefined"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "object"
 
 
 def to_js_string(value: Any) -> str:

@@ -51,6 +51,12 @@ def real_type_of(value: Any) -> str:
     return "object"
 
 
+def typeof(value: Any) -> str:
+    """JavaScript ``typeof`` (``null`` and arrays are ``"object"``)."""
+    kind = real_type_of(value)
+    return "object" if kind in ("null", "array") else kind
+
+
 def utf16_length(text: str) -> int:
     """JavaScript ``String#length`` (UTF-16 code units)."""
     if text.isascii():

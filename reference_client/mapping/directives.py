@@ -12,13 +12,14 @@ from collections.abc import Callable
 from typing import Any
 
 from reference_client.js.json import dumps, loads
-from reference_client.js.numbers import to_js_string, typeof
+from reference_client.js.numbers import to_js_string
 from reference_client.js.undefined import UNDEFINED
 from reference_client.js.values import (
     js_key_order,
     loosely_equals_empty_string,
     real_type_of,
     truthy,
+    typeof,
     utf16_length,
     utf16_units,
 )

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from reference_client.js.json import dumps
-from reference_client.js.undefined import UNDEFINED
+from reference_client.js.values import real_type_of
 from reference_client.runtime.coercion import NO_COERCION, coerce_to
 from reference_client.runtime.formats import FORMAT_LABELS, FORMATS
 
@@ -24,19 +24,11 @@ _COERCIBLE = ("string", "number", "integer", "boolean", "null", "array")
 
 
 def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if value is UNDEFINED:
-        return "undefined"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    return "an object"
+    """How ajv-human-errors names a value's type: ``a string``, ``an array``, ``null``."""
+    kind = real_type_of(value)
+    if kind in ("null", "undefined"):
+        return kind
+    return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
 
 
 _PY_TYPES: dict[str, tuple[type, ...]] = {
