@@ -19,7 +19,7 @@ PACKAGES = ["reference_client", "mock_ortto"]
 @nox.session
 def lint(session: nox.Session) -> None:
     """ruff check and ruff format --check over the whole tree."""
-    session.install("ruff>=0.6")
+    session.install("ruff==0.17.6")  # exact: formatter output must not drift under CI
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
 
