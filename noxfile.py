@@ -27,7 +27,7 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def typing(session: nox.Session) -> None:
     """mypy --strict on both packages."""
-    session.install("-e", ".[dev,test]")
+    session.install("-e", ".[dev,test]", "mypy==2.4.1")  # exact, like ruff in lint
     session.run("mypy")
 
 
