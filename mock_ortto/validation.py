@@ -68,7 +68,6 @@ class Validators:
     def __init__(self, doc: JSON) -> None:
         components = doc["components"]["schemas"]
         self._compiled: dict[str, Validator] = {}
-        self._allowed: dict[str, frozenset[str]] = {}
         self._batch: dict[str, Check] = {}
         for name in (
             "UpsertItem",
@@ -85,13 +84,8 @@ class Validators:
             schema = _inline(components[name], components)
             self._compiled[name] = fastjsonschema.compile(schema, formats=_FORMATS)
             if name in ITEM_SCHEMAS:
-                self._allowed[name] = frozenset(schema["properties"])
                 array = {"type": "array", "items": schema}
                 self._batch[name] = compile_check(array, _FORMATS)
-
-    def item(self, name: str) -> Validator:
-        """Return the compiled validator of a schema."""
-        return self._compiled[name]
 
     def check_body(self, name: str, body: Any) -> None:
         """Validate a whole body; raise 400 naming the problem."""
