@@ -35,7 +35,9 @@ def status_line(code: int) -> str:
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     """Serialise ``body`` compactly as an ``application/json`` response."""
-    text = json.dumps(body, separators=(",", ":"), ensure_ascii=False)
+    # ASCII escapes: a lone surrogate (accepted in input, as JSON.stringify can produce it)
+    # stays a valid \\udXXX escape instead of failing to encode.
+    text = json.dumps(body, separators=(",", ":"))
     return Response(text, status=status_line(status), headers=headers, mimetype="application/json")
 
 

@@ -65,8 +65,3 @@ def parse_iso(value: str) -> float:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     return parsed.timestamp()
-
-
-def period_index(ts: float, period: int) -> int:
-    """Return which reconciliation period ``ts`` falls in (day number for 86400)."""
-    return int(ts // period)

@@ -25,16 +25,6 @@ class MockError(Exception):
         self.headers = headers or {}
 
 
-def bad_request(message: str, rule: str = "request.invalid") -> MockError:
-    """400 with ``{"error": message}``."""
-    return MockError(400, message, rule=rule)
-
-
-def not_found(message: str, rule: str = "request.not_found") -> MockError:
-    """404 with ``{"error": message}``."""
-    return MockError(404, message, rule=rule)
-
-
 def rate_limited(try_in_seconds: int, rule: str) -> MockError:
     """429 with exactly Ortto's documented body and a ``Retry-After`` header."""
     body = {

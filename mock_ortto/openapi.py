@@ -108,7 +108,6 @@ _NULLABLE_TIME: JSON = {"type": ["string", "null"], "description": "RFC 3339 dat
 
 
 def _schemas(cfg: ServerConfig) -> JSON:
-    s = cfg.settings
     obj: JSON = {"type": "object"}
     settings_props: JSON = {
         "churn_policy": {"type": "string", "enum": list(rules.CHURN_POLICIES)},
@@ -350,8 +349,9 @@ def _schemas(cfg: ServerConfig) -> JSON:
                 "name": {
                     "type": "string",
                     "minLength": 1,
-                    "maxLength": s.audience_name_max_chars,
                     "pattern": "\\S",
+                    "description": "At most `audience_name_max_chars` characters (a runtime "
+                    "setting, checked by the handler).",
                 }
             },
         },

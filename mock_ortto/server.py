@@ -21,7 +21,9 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 def endpoint_line(host: str, port: int) -> str:
     """The line integrators paste into the destination's environment."""
-    shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
+    shown = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "[::1]"}.get(host, host)
+    if ":" in shown and not shown.startswith("["):
+        shown = f"[{shown}]"  # an IPv6 literal in a URL needs brackets
     return f"ORTTO_LOCAL_ENDPOINT=http://{shown}:{port}"
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -94,6 +95,16 @@ class Validators:
         except fastjsonschema.JsonSchemaValueException as exc:
             raise MockError(400, describe(exc, "body"), rule="request.invalid") from None
 
+    def parse_body(self, name: str, raw: bytes) -> Any:
+        """Parse a request body strictly and validate it against schema ``name`` (400s)."""
+        body = parse_json(raw)
+        self.check_body(name, body)
+        where = lone_surrogate(body, "body") if may_hold_lone_surrogates(raw) else None
+        if where is not None:
+            message = _SURROGATE_MESSAGE.format(where=where)
+            raise MockError(400, message, rule="request.invalid")
+        return body
+
     def batch_valid(self, name: str, items: list[Any]) -> bool:
         """Whether every item matches (one generated yes/no call, see :mod:`fastcheck`).
 
@@ -108,6 +119,39 @@ class Validators:
             self._compiled[name](item)
         except fastjsonschema.JsonSchemaValueException as exc:
             raise ItemError(400, describe(exc, "item"), "item.schema") from None
+        where = lone_surrogate(item, "item")
+        if where is not None:
+            raise ItemError(400, _SURROGATE_MESSAGE.format(where=where), "item.schema")
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_MESSAGE = (
+    "{where} holds an unpaired UTF-16 surrogate escape (such as \\ud800); the mock cannot store it"
+)
+
+
+def may_hold_lone_surrogates(raw: bytes) -> bool:
+    """Cheap pre-check on the raw body: only ``\\udXXX`` escapes can produce one."""
+    return b"\\ud" in raw or b"\\uD" in raw
+
+
+def lone_surrogate(value: Any, path: str) -> str | None:
+    """Where the first unpaired surrogate of ``value`` is (a key or a string), or ``None``."""
+    if isinstance(value, str):
+        return path if _LONE_SURROGATE.search(value) else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if _LONE_SURROGATE.search(key):
+                return f"{path} key"
+            found = lone_surrogate(item, f"{path}.{key}")
+            if found is not None:
+                return found
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found = lone_surrogate(item, f"{path}[{index}]")
+            if found is not None:
+                return found
+    return None
 
 
 def describe(exc: fastjsonschema.JsonSchemaValueException, root: str) -> str:

@@ -11,11 +11,10 @@ from flask import Blueprint, Response, current_app, request
 from mock_ortto import engine, faults, rules, snapshot, views
 from mock_ortto.app import json_response
 from mock_ortto.auth import redact
-from mock_ortto.clock import ClockState, in_range, iso, parse_iso
+from mock_ortto.clock import in_range, iso, parse_iso
 from mock_ortto.context import EXTENSION, MockContext
 from mock_ortto.errors import MockError
 from mock_ortto.store.base import Txn
-from mock_ortto.validation import parse_json
 
 JSON = dict[str, Any]
 admin_blueprint = Blueprint("mock_admin", __name__, url_prefix="/_mock")
@@ -43,9 +42,7 @@ def _body(schema: str, *, optional: bool = False) -> Any:
     raw = request.get_data(cache=False)
     if optional and not raw:
         return {}
-    body = parse_json(raw)
-    _ctx().validators.check_body(schema, body)
-    return body
+    return _ctx().validators.parse_body(schema, raw)
 
 
 MAX_PARAM = 500
@@ -345,4 +342,4 @@ def rules_list() -> Response:
     return json_response({"rules": rules.as_table()})
 
 
-__all__ = ["ClockState", "admin_blueprint"]
+__all__ = ["admin_blueprint"]

@@ -191,7 +191,7 @@ def _prepare_batch(kind: str) -> Prepare:
     schema = engine.ITEM_SCHEMA[kind]
 
     def prepare(raw: bytes) -> _Parsed:
-        from mock_ortto.validation import parse_json
+        from mock_ortto.validation import may_hold_lone_surrogates, parse_json
 
         body = parse_json(raw)
         if not isinstance(body, list):
@@ -203,7 +203,8 @@ def _prepare_batch(kind: str) -> Prepare:
                 f"request body must be a JSON array of items, not a JSON {name}",
                 rule="payload.json_array",
             )
-        return _Parsed(body, _ctx().validators.batch_valid(schema, body))
+        valid = _ctx().validators.batch_valid(schema, body) and not may_hold_lone_surrogates(raw)
+        return _Parsed(body, valid)
 
     return prepare
 
@@ -236,12 +237,7 @@ def _batch(kind: str) -> Handler:
 
 
 def _object_body(raw: bytes, schema: str) -> JSON:
-    from mock_ortto.validation import parse_json
-
-    body = parse_json(raw)
-    _ctx().validators.check_body(schema, body)
-    if not isinstance(body, dict):  # pragma: no cover - the schema requires an object
-        raise MockError(400, "body must be a JSON object", rule="request.invalid")
+    body: JSON = _ctx().validators.parse_body(schema, raw)  # the schema requires an object
     return body
 
 

@@ -67,7 +67,7 @@ _ACCOUNT_TABLES = (
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    return json.dumps(value, separators=(",", ":"))  # ASCII: lone surrogates stay escaped
 
 
 def _contact(data: str) -> Contact:
@@ -163,6 +163,8 @@ class _SQLiteTxn(Txn):
         return [json.loads(body) for (body,) in rows]
 
     def journal_entry(self, entry_id: int) -> JSON | None:
+        if not 0 < entry_id < 2**63:  # beyond SQLite's INTEGER: cannot exist
+            return None
         body = self._one("SELECT body FROM journal WHERE id = ?", entry_id)
         return None if body is None else dict(json.loads(body))
 

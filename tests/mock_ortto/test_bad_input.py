@@ -169,3 +169,30 @@ def test_fuzzed_json_never_5xx(live: RunningMock, body: object) -> None:
 def test_fuzzed_bytes_never_5xx(live: RunningMock, raw: bytes) -> None:
     r = httpx.post(live.base_url + "/v1/identify", content=raw, headers=AUTH)
     assert r.status_code in (200, 400), r.text
+
+
+def test_lone_surrogate_escapes_get_a_clear_4xx_and_break_nothing(live: RunningMock) -> None:
+    """Unpaired surrogates (\\udXXX escapes) cannot be stored: per-item 400, nothing lost."""
+    client = live.client()
+    json_headers = {"content-type": "application/json"}
+    raw = b'[{"user_id":"ok"},{"user_id":"u","traits":{"k":"\\udc00"}}]'
+    response = client.post("/identify", content=raw, headers=json_headers)
+    assert response.status_code == 200
+    (error,) = response.json()["errors"]
+    assert error["index"] == 1 and error["status"] == 400
+    assert "item.traits.k holds an unpaired UTF-16 surrogate" in error["message"]
+    for path, body in (
+        ("/audiences/create", b'{"name":"x\\ud800"}'),
+        ("/audiences/get", b'{"id":"\\ud800"}'),
+    ):
+        answer = client.post(path, content=body, headers=json_headers)
+        assert answer.status_code == 400, path
+        assert "unpaired UTF-16 surrogate" in answer.json()["error"]
+    assert [c["user_id"] for c in live.admin.contacts(KEY)] == ["ok"]
+    assert live.admin.audiences(KEY) == []
+    assert live.admin.snapshot()  # the whole state still exports
+
+
+def test_journal_ids_beyond_any_store_are_not_found(live: RunningMock) -> None:
+    answer = live.admin.http.get("/_mock/journal/99999999999999999999999")
+    assert answer.status_code == 404

@@ -197,3 +197,13 @@ def test_rules_table_is_served_and_complete(live: RunningMock) -> None:
     served = live.admin.http.get("/_mock/rules").json()["rules"]
     assert [r["id"] for r in served] == [r.id for r in rules.RULES]
     assert json.dumps(served)  # JSON-ready
+
+
+def test_audience_name_limit_follows_the_runtime_setting(live: RunningMock) -> None:
+    client = live.client()
+    assert client.post("/audiences/create", json={"name": "x" * 300}).status_code == 400
+    live.admin.configure(audience_name_max_chars=1000)
+    try:
+        assert client.post("/audiences/create", json={"name": "x" * 300}).status_code == 200
+    finally:
+        live.admin.configure(audience_name_max_chars=rules.default_int("audience.name_max_chars"))
