@@ -125,6 +125,29 @@ def _load(port: int, seconds: float, clients: int, bodies: list[bytes]) -> tuple
     return sum(counts) / elapsed, sum(errors)
 
 
+def _measure_running(
+    name: str,
+    proc: subprocess.Popen[bytes],
+    port: int,
+    seconds: float,
+    clients: int,
+    bodies: list[bytes],
+    settle: float = 0.0,
+) -> float:
+    """Warm up, load for ``seconds`` and stop the server process; requests/s."""
+    try:
+        _wait(port)
+        time.sleep(settle)
+        _load(port, 1.0, clients, bodies)  # warm-up
+        rate, errors = _load(port, seconds, clients, bodies)
+        if errors:
+            print(f"  {name}: {errors} non-200 answers")
+        return rate
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
+
+
 def _measure(kind: str, seconds: float, clients: int, threads: int, bodies: list[bytes]) -> float:
     port = _free_port()
     env = dict(os.environ, PYTHONPATH=str(ROOT))
@@ -143,16 +166,7 @@ def _measure(kind: str, seconds: float, clients: int, threads: int, bodies: list
         cwd=ROOT,
         env=env,
     )
-    try:
-        _wait(port)
-        _load(port, 1.0, clients, bodies)  # warm-up
-        rate, errors = _load(port, seconds, clients, bodies)
-        if errors:
-            print(f"  {kind}: {errors} non-200 answers")
-        return rate
-    finally:
-        proc.terminate()
-        proc.wait(timeout=15)
+    return _measure_running(kind, proc, port, seconds, clients, bodies)
 
 
 def _measure_prism(seconds: float, clients: int, bodies: list[bytes]) -> float | None:
@@ -191,17 +205,7 @@ def _measure_prism(seconds: float, clients: int, bodies: list[bytes]) -> float |
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    try:
-        _wait(port)
-        time.sleep(2)
-        _load(port, 1.0, clients, bodies)
-        rate, errors = _load(port, seconds, clients, bodies)
-        if errors:
-            print(f"  prism: {errors} non-200 answers")
-        return rate
-    finally:
-        proc.terminate()
-        proc.wait(timeout=15)
+    return _measure_running("prism", proc, port, seconds, clients, bodies, settle=2.0)
 
 
 def main(argv: list[str] | None = None) -> int:
