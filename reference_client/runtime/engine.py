@@ -299,7 +299,8 @@ class DestinationRuntime:
                 f"Missing implementation for hook: {hook}.", "NotImplemented", 501
             )
         inputs = dict(hook_inputs) if isinstance(hook_inputs, dict) else hook_inputs
-        errors = Validator(fields_to_json_schema(found.input_fields))(inputs)
+        kind = f"hook:{definition.slug}:{found.key}"
+        errors = _fields_validator(self.destination, kind, found.input_fields)(inputs)
         if errors:
             raise AggregateAjvError(errors)
         settings_copy = dict(settings)
