@@ -14,12 +14,9 @@ from reference_client.definitions import ORTTO_ACTIONS, ORTTO_AUDIENCES
 from reference_client.js import json as js_json
 from reference_client.runtime.engine import DestinationRuntime
 from reference_client.transport.transports import PreviewTransport
-from tests.conformance.vectors import VECTORS_DIR
+from tests.conformance.vectors import snapshot_inputs
 
-EXECUTED = VECTORS_DIR.parent / "spec" / "executed-vectors.json"
-SNAPSHOTS: list[dict[str, Any]] = js_json.loads(EXECUTED.read_text(encoding="utf-8"))[
-    "snapshot_inputs"
-]
+SNAPSHOTS = snapshot_inputs()
 SNAPSHOT_TIMESTAMP = "2024-01-01T00:00:00.000Z"
 
 

@@ -12,7 +12,7 @@ from mock_ortto.config import ServerConfig, Settings
 from mock_ortto.pytest_plugin import mock_ortto, mock_ortto_factory, mock_ortto_server
 from mock_ortto.store import open_store
 from mock_ortto.testing import DEFAULT_KEY, RunningMock, start_mock
-from tests.conformance.vectors import VECTORS_DIR
+from tests.conformance.vectors import VECTORS_DIR, vector_paths
 
 __all__ = ["mock_ortto", "mock_ortto_factory", "mock_ortto_server"]
 
@@ -24,7 +24,7 @@ def vector_requests() -> list[tuple[str, dict[str, Any]]]:
     """Every request recorded in the vectors, audience-creating scenarios first."""
     first = ["hook_create_audience", "hook_create_audience_same_name_again", "audiences_create"]
     files = sorted(
-        VECTORS.glob("*.json"),
+        vector_paths(),
         key=lambda p: (p.stem not in first, first.index(p.stem) if p.stem in first else 0, p.stem),
     )
     out = []
