@@ -1,11 +1,15 @@
-"""pytest plugin (entry point ``mock_ortto``): fixtures running the mock over real HTTP.
+"""pytest plugin (entry point ``mock_ortto``): fixtures that run the mock for a test.
 
 * ``mock_ortto_server`` (session): one mock on a free loopback port, waitress in a thread.
 * ``mock_ortto`` (function): the same server, reset before the test. Has ``base_url``,
   ``endpoint``, ``env``, ``api_key``, ``client(key)`` and ``admin`` (an ``AdminClient``).
+* ``mock_ortto_in_process`` (function): a fresh mock with no port, reached through its
+  ``transport`` (an httpx ``WSGITransport``); same attributes.
 * ``mock_ortto_factory`` (function): ``factory(config=None, store=None)`` starts extra
   servers (e.g. another churn policy or a SQLite store); they stop after the test.
 
+Install it with the package (``pip install ".[test]"`` brings pytest too). A plain checkout
+needs no install: the repository's root ``conftest.py`` registers this module.
 Imports are deferred into the fixtures so loading the plugin costs nothing.
 """
 
@@ -17,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from mock_ortto.testing import RunningMock
+    from mock_ortto.testing import InProcessMock, RunningMock
 
 
 @pytest.fixture(scope="session")
@@ -25,11 +29,8 @@ def mock_ortto_server() -> Iterator[RunningMock]:
     """One mock server for the whole session (in-memory store)."""
     from mock_ortto.testing import start_mock
 
-    running = start_mock()
-    try:
+    with start_mock() as running:
         yield running
-    finally:
-        running.stop()
 
 
 @pytest.fixture
@@ -37,6 +38,15 @@ def mock_ortto(mock_ortto_server: RunningMock) -> RunningMock:
     """The session's mock server, with all state reset before the test."""
     mock_ortto_server.admin.reset()
     return mock_ortto_server
+
+
+@pytest.fixture
+def mock_ortto_in_process() -> Iterator[InProcessMock]:
+    """A mock with fresh state served in this process (no port): pass its ``transport``."""
+    from mock_ortto.testing import start_in_process
+
+    with start_in_process() as mock:
+        yield mock
 
 
 @pytest.fixture

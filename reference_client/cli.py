@@ -1,62 +1,108 @@
-"""Command line: ``preview``, ``send``, ``auth``, ``audience``, ``describe`` and ``run``.
+"""The ``ortto-reference`` command (also ``python -m reference_client``).
 
-Events come from a JSON file (one event or a list) or a JSONL file (one event per line).
+Events come from a JSON file (one event or a list) or a JSON Lines file (one event per line).
 Without ``--action`` each event goes to the action whose default subscription it matches
-(identify -> Upsert Contact, track -> Track Activity; Sync Audience for Ortto (Audiences)).
+(identify → Upsert Contact, track → Track Activity; Sync Audience for Ortto (Audiences)); an
+event no action subscribes to is reported as skipped.
+
+Exit status: 0 when every event was delivered or skipped, 1 when an event or call failed,
+2 for a usage or input problem (a missing or malformed file, an unknown action, no API key).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
-from collections.abc import Sequence
-from pathlib import Path
+from collections.abc import Callable, Sequence
 from typing import Any
 
+from reference_client import __version__
 from reference_client.api import OrttoActions, OrttoAudiences, chunks
-from reference_client.definitions import DESTINATIONS, get_destination
+from reference_client.definitions import DESTINATIONS, Action, get_destination
+from reference_client.destinations.endpoint import API_KEY_VAR, LOCAL_ENDPOINT_VAR
+from reference_client.event_files import InputError, read_events, read_mapping, read_text
 from reference_client.js import json as js_json
 from reference_client.mapping import MappingError
-from reference_client.outcomes import EventOutcome, from_failure
+from reference_client.outcomes import EventOutcome, not_subscribed
 from reference_client.runner import run_input
 from reference_client.runtime.engine import environment_from_os
-from reference_client.runtime.errors import SegmentError
+from reference_client.runtime.errors import (
+    CredentialsInvalidError,
+    FetchError,
+    HTTPError,
+    InvalidAuthenticationError,
+    RequestTimeoutError,
+    SegmentError,
+)
 from reference_client.subscriptions import matches, parse_fql
 from reference_client.transport.transports import HttpxTransport
 
 OFFLINE_VAR = "REFERENCE_CLIENT_OFFLINE"
+COMPACT_VAR = "REFERENCE_CLIENT_COMPACT"
+PROG = "ortto-reference"
 
 
-def read_events(path: str) -> list[dict[str, Any]]:
-    """Events from a JSON document (object or list) or JSON Lines; ``-`` is standard input."""
-    text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
-    stripped = text.lstrip()
-    if stripped.startswith("[") or (stripped.startswith("{") and "\n{" not in stripped.strip()):
-        loaded = js_json.loads(text)
-        return list(loaded) if isinstance(loaded, list) else [loaded]
-    return [js_json.loads(line) for line in text.splitlines() if line.strip()]
+def _say(message: str) -> None:
+    """One line on standard error, prefixed with the program name."""
+    print(f"{PROG}: {message}", file=sys.stderr)
 
 
-def _client(args: argparse.Namespace) -> OrttoActions | OrttoAudiences:
-    api_key = args.api_key or os.environ.get("ORTTO_API_KEY", "")
-    cls = (
-        OrttoAudiences
-        if get_destination(args.destination).slug.endswith("audiences")
-        else (OrttoActions)
-    )
+def _print(value: Any) -> None:
+    """JSON on standard output: indented, or JavaScript's compact bytes with ``$COMPACT``."""
+    if os.environ.get(COMPACT_VAR):
+        print(js_json.dumps(value))
+    else:
+        print(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+
+
+def _endpoint(args: argparse.Namespace) -> str | None:
+    endpoint: str | None = args.endpoint or os.environ.get(LOCAL_ENDPOINT_VAR)
+    return endpoint
+
+
+def _client(args: argparse.Namespace, destination: str) -> OrttoActions | OrttoAudiences:
+    """The API client for ``destination``; refuses (exit 2) when no API key is known."""
+    api_key = args.api_key or os.environ.get(API_KEY_VAR, "")
+    if not api_key:
+        raise InputError(f"no API key: --api-key was not given and {API_KEY_VAR} is unset")
+    endpoint = _endpoint(args)
+    if endpoint is not None and endpoint.rstrip("/").endswith("/v1"):
+        _say(
+            f"hint: the endpoint {endpoint} ends in /v1, but the destination appends /v1 "
+            f"itself; use {endpoint.rstrip('/')[: -len('/v1')]}"
+        )
+    cls = OrttoAudiences if destination == "ortto-audiences" else OrttoActions
     offline = args.offline or os.environ.get(OFFLINE_VAR) == "1"
-    return cls(api_key, endpoint=args.endpoint, transport=HttpxTransport(offline=offline))
+    return cls(api_key, endpoint=endpoint, transport=HttpxTransport(offline=offline))
+
+
+def _words(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def find_action(destination: str, name: str) -> Action:
+    """The action called ``name``: its slug (``upsertContactProfile``) or its title as the docs
+    write it (``Upsert Contact``, any case). An unknown name lists the choices."""
+    definition = get_destination(destination)
+    for action in definition.actions:
+        if name == action.slug or _words(name) in (_words(action.slug), _words(action.title)):
+            return action
+    choices = ", ".join(f'"{a.title}" ({a.slug})' for a in definition.actions)
+    raise InputError(f'unknown action "{name}" for {definition.name}; choose one of: {choices}')
 
 
 def route(
     destination: str, events: list[dict[str, Any]], action: str | None
 ) -> dict[str, list[int]]:
-    """Event positions per action: ``action`` for all, or by default subscription."""
+    """Event positions per action slug: every event for ``action``, or by default subscription.
+
+    Events that match no default subscription appear under no action.
+    """
     definition = get_destination(destination)
     if action:
-        definition.action(action)
-        return {action: list(range(len(events)))}
+        return {find_action(destination, action).slug: list(range(len(events)))}
     groups: dict[str, list[int]] = {}
     conditions = [(a.slug, parse_fql(a.default_subscription)) for a in definition.actions]
     for index, event in enumerate(events):
@@ -67,120 +113,135 @@ def route(
     return groups
 
 
-def _mapping(args: argparse.Namespace) -> dict[str, Any] | None:
-    if not args.mapping:
-        return None
-    loaded = js_json.loads(Path(args.mapping).read_text(encoding="utf-8"))
-    if not isinstance(loaded, dict):
-        raise SystemExit("--mapping must hold a JSON object")
-    return loaded
+Runner = Callable[[str, list[dict[str, Any]]], list[EventOutcome]]
 
 
-def _print(value: Any) -> None:
-    print(
-        js_json.dumps(value)
-        if os.environ.get("REFERENCE_CLIENT_COMPACT")
-        else __import__("json").dumps(value, indent=2, ensure_ascii=False, default=str)
-    )
+def _outcomes_by_route(
+    args: argparse.Namespace,
+    events: list[dict[str, Any]],
+    run: Runner,
+    progress: Callable[[int], object] = lambda done: None,
+) -> list[EventOutcome]:
+    """One outcome per event: routed batches through ``run``, the rest skipped."""
+    groups = route(args.destination, events, args.action)
+    outcomes: list[EventOutcome] = [not_subscribed()] * len(events)
+    routed = {position for positions in groups.values() for position in positions}
+    progress(len(events) - len(routed))
+    for action, positions in groups.items():
+        for batch in chunks(positions, args.batch_size):
+            results = run(action, [events[i] for i in batch])
+            for position, outcome in zip(batch, results, strict=True):
+                outcomes[position] = outcome
+            progress(len(batch))
+    return outcomes
+
+
+def _options(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "mapping": read_mapping(args.mapping) if args.mapping else None,
+        "audience_id": args.audience_id,
+    }
 
 
 def cmd_preview(args: argparse.Namespace) -> int:
-    """Print the requests the destination would send for the events; send nothing."""
-    client = _client(args)
+    """Print the requests the events would produce and their per-event results; send nothing."""
     events = read_events(args.events)
     requests: list[dict[str, Any]] = []
-    outcomes: list[EventOutcome | None] = [None] * len(events)
-    for action, positions in route(args.destination, events, args.action).items():
-        preview = client.preview(
-            action, [events[i] for i in positions], _mapping(args), args.audience_id
-        )
-        requests.extend(r.to_dict() for r in preview.requests)
-        for position, outcome in zip(positions, preview.outcomes, strict=True):
-            outcomes[position] = outcome
-    _print(
-        {
-            "requests": requests,
-            "results": [
-                o.to_dict() if o else {"status": None, "message": "no action subscribed"}
-                for o in outcomes
-            ],
-        }
-    )
+    with _client(args, args.destination) as client:
+        options = _options(args)
+
+        def run(action: str, batch: list[dict[str, Any]]) -> list[EventOutcome]:
+            preview = client.preview(action, batch, **options)
+            requests.extend(r.to_dict() for r in preview.requests)
+            return preview.outcomes
+
+        outcomes = _outcomes_by_route(args, events, run)
+    _print({"requests": requests, "results": [o.to_dict() for o in outcomes]})
     return 0
 
 
+def summarise(outcomes: Sequence[EventOutcome]) -> dict[str, int]:
+    """How many events ended each way: ``ok``, ``skipped: not subscribed``, ``503
+    SERVICE_UNAVAILABLE``, ``FetchError``…"""
+    summary: dict[str, int] = {}
+    for outcome in outcomes:
+        summary[outcome.label] = summary.get(outcome.label, 0) + 1
+    return summary
+
+
 def cmd_send(args: argparse.Namespace) -> int:
-    """Send the events in batches, with a progress bar and a per-event summary."""
+    """Send the events in batches with a progress bar; print a summary and per-event results.
+
+    Exits 1 when any event failed; skipped events (no action subscribed) are not failures.
+    """
     from tqdm import tqdm
 
-    client = _client(args)
     events = read_events(args.events)
-    outcomes: list[EventOutcome | None] = [None] * len(events)
-    with tqdm(total=len(events), unit="event", disable=args.quiet, file=sys.stderr) as bar:
-        for action, positions in route(args.destination, events, args.action).items():
-            for batch in chunks(positions, args.batch_size):
-                try:
-                    results = client.execute(
-                        action, [events[i] for i in batch], _mapping(args), args.audience_id
-                    )
-                except (SegmentError, MappingError) as error:
-                    results = [from_failure(error)] * len(batch)
-                for position, outcome in zip(batch, results, strict=True):
-                    outcomes[position] = outcome
-                bar.update(len(batch))
-    summary: dict[str, int] = {}
-    for maybe in outcomes:
-        key = (
-            "not subscribed"
-            if maybe is None
-            else ("ok" if maybe.ok else f"{maybe.status} {maybe.errortype}")
+    with (
+        _client(args, args.destination) as client,
+        tqdm(total=len(events), unit="event", disable=args.quiet, file=sys.stderr) as bar,
+    ):
+        options = _options(args)
+        outcomes = _outcomes_by_route(
+            args,
+            events,
+            lambda action, batch: client.execute(action, batch, **options),
+            bar.update,
         )
-        summary[key] = summary.get(key, 0) + 1
-    _print(
-        {
-            "summary": summary,
-            "results": [
-                o.to_dict() if o else {"status": None, "message": "no action subscribed"}
-                for o in outcomes
-            ],
-        }
-    )
-    return 0 if all(o is not None and o.ok for o in outcomes) else 1
+    _print({"summary": summarise(outcomes), "results": [o.to_dict() for o in outcomes]})
+    return 1 if any(o.failed for o in outcomes) else 0
+
+
+def explain_auth_failure(error: SegmentError, endpoint: str | None) -> str:
+    """What went wrong in ``auth``, in words: unreachable, refused key, or another answer."""
+    cause = error.cause if isinstance(error, CredentialsInvalidError) else error
+    where = f"{endpoint}/v1/me" if endpoint else "the Ortto endpoint of this key"
+    if isinstance(cause, FetchError):
+        return f"could not reach {where}: {cause.message}"
+    if isinstance(cause, RequestTimeoutError):
+        return f"no answer from {where}: {cause.message}"
+    if isinstance(cause, InvalidAuthenticationError):
+        return f"Credentials are invalid: the key is not an Ortto API key ({cause.message})"
+    if isinstance(cause, HTTPError):
+        answer = f"{cause.response.status} {cause.response.status_text}".strip()
+        if cause.response.status in (401, 403):
+            return f"Credentials are invalid: {where} refused the key ({answer})"
+        return f"{where} answered {answer}"
+    return error.message
 
 
 def cmd_auth(args: argparse.Namespace) -> int:
-    """Check the API key with ``GET /v1/me``."""
-    try:
-        _client(args).test_authentication()
-    except SegmentError as error:
-        print(error.message, file=sys.stderr)
-        return 1
+    """Check the API key with ``GET /v1/me``; say why when it fails."""
+    with _client(args, args.destination) as client:
+        try:
+            client.test_authentication()
+        except SegmentError as error:
+            _say(explain_auth_failure(error, client.env.get(LOCAL_ENDPOINT_VAR)))
+            return 1
     print("ok: credentials accepted")
     return 0
 
 
 def cmd_audience(args: argparse.Namespace) -> int:
-    """Create or check an Ortto audience (Ortto (Audiences)), or associate one (hook)."""
-    args.destination = "ortto" if args.operation == "associate" else "ortto-audiences"
-    client = _client(args)
-    try:
-        if args.operation == "associate":
-            assert isinstance(client, OrttoActions)
-            _print(client.associate_audience(args.value))
-        elif args.operation == "create":
-            assert isinstance(client, OrttoAudiences)
-            _print({"externalId": client.create_audience(args.value)})
-        else:
-            assert isinstance(client, OrttoAudiences)
-            _print({"externalId": client.get_audience(args.value)})
-    except SegmentError as error:
-        _print({"error": error.to_dict()})
-        return 1
+    """Create or check an Ortto audience (Ortto (Audiences)), or associate one (the Associate
+    Audience hook of Ortto (Actions))."""
+    destination = "ortto" if args.operation == "associate" else "ortto-audiences"
+    with _client(args, destination) as client:
+        try:
+            if isinstance(client, OrttoActions):
+                _print(client.associate_audience(args.value))
+            elif args.operation == "create":
+                _print({"externalId": client.create_audience(args.value)})
+            else:
+                _print({"externalId": client.get_audience(args.value)})
+        except SegmentError as error:
+            _print({"error": error.to_dict()})
+            return 1
     return 0
 
 
 def cmd_describe(args: argparse.Namespace) -> int:
-    """Print the destination definitions (settings, actions, fields) as JSON."""
+    """Print the destination definitions (settings, actions, fields, JSON schemas) as JSON."""
     from reference_client.describe import describe_destination
 
     names = [args.destination] if args.destination else list(DESTINATIONS)
@@ -189,8 +250,11 @@ def cmd_describe(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    """The conformance contract: execute a vector file's ``input``; print JSON."""
-    vector = js_json.loads(Path(args.vector).read_text(encoding="utf-8"))
+    """Run a recorded vector's ``input`` as the real runtime would; print the JSON result
+    (the conformance contract)."""
+    vector = js_json.loads(read_text(args.vector, "vector"))
+    if not isinstance(vector, dict) or "input" not in vector:
+        raise InputError(f"{args.vector}: a vector is a JSON object with an 'input' key")
     offline = args.offline or os.environ.get(OFFLINE_VAR) == "1"
     document = run_input(
         vector["input"], environment_from_os(), HttpxTransport(offline=offline), raw=args.raw
@@ -199,57 +263,93 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser (exposed for docs and tests)."""
-    parser = argparse.ArgumentParser(
-        prog="ortto-reference",
-        description="Reference implementation of Segment's Ortto destinations.",
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
+def _first_line(text: str | None) -> str:
+    return (text or "").strip().splitlines()[0]
 
-    def common(p: argparse.ArgumentParser, destination: bool = True) -> None:
-        if destination:
-            p.add_argument("--destination", default="ortto", choices=sorted(DESTINATIONS))
-        p.add_argument("--api-key", help="Ortto API key (default: $ORTTO_API_KEY)")
-        p.add_argument("--endpoint", help="base URL without /v1 (default: $ORTTO_LOCAL_ENDPOINT)")
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``ortto-reference`` argument parser: every command, option and default."""
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Reference implementation of Segment's Ortto destinations: preview or "
+        "send what they send, check keys and audiences, run recorded vectors.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, func: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
+        doc = func.__doc__ or ""
+        command = sub.add_parser(name, help=_first_line(doc), description=doc.strip())
+        command.set_defaults(func=func)
+        return command
+
+    def offline(p: argparse.ArgumentParser) -> None:
         p.add_argument(
-            "--offline", action="store_true", help="refuse requests to anything but loopback"
+            "--offline",
+            action="store_true",
+            help=f"refuse requests to anything but loopback (also ${OFFLINE_VAR}=1)",
+        )
+
+    def connection(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--api-key", help=f"Ortto API key (default: ${API_KEY_VAR})")
+        p.add_argument(
+            "--endpoint",
+            help=f"base URL without /v1, e.g. http://127.0.0.1:8089 (default: "
+            f"${LOCAL_ENDPOINT_VAR}, else the Ortto region of the key)",
+        )
+        offline(p)
+
+    def destination(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--destination", default="ortto", choices=sorted(DESTINATIONS), help="(default: ortto)"
         )
 
     for name, func in (("preview", cmd_preview), ("send", cmd_send)):
-        p = sub.add_parser(name, help=func.__doc__)
-        p.add_argument("events", help="JSON or JSONL file of Segment events ('-' for stdin)")
-        common(p)
-        p.add_argument("--action", help="action slug (default: route by default subscription)")
-        p.add_argument("--mapping", help="JSON file with a mapping (default: field defaults)")
-        p.add_argument("--audience-id", help="saved Associate Audience output to apply")
-        p.set_defaults(func=func)
+        p = add(name, func)
+        p.add_argument("events", help="JSON or JSON Lines file of Segment events ('-' for stdin)")
+        destination(p)
+        connection(p)
+        p.add_argument(
+            "--action",
+            help="send every event to this action, by title or slug, e.g. 'Upsert Contact' "
+            "(default: each event to the action whose default subscription it matches)",
+        )
+        p.add_argument("--mapping", help="JSON file with a mapping (default: the field defaults)")
+        p.add_argument("--audience-id", help="a saved Associate Audience output to apply")
+        p.add_argument(
+            "--batch-size", type=int, default=500, help="events per request (default: 500)"
+        )
         if name == "send":
-            p.add_argument("--batch-size", type=int, default=500)
             p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p = sub.add_parser("auth", help=cmd_auth.__doc__)
-    common(p)
-    p.set_defaults(func=cmd_auth)
-    p = sub.add_parser("audience", help=cmd_audience.__doc__)
+    p = add("auth", cmd_auth)
+    destination(p)
+    connection(p)
+    p = add("audience", cmd_audience)
     p.add_argument("operation", choices=["create", "get", "associate"])
     p.add_argument("value", help="audience name (create, associate) or id (get)")
-    common(p, destination=False)
-    p.set_defaults(func=cmd_audience)
-    p = sub.add_parser("describe", help=cmd_describe.__doc__)
-    p.add_argument("--destination", choices=sorted(DESTINATIONS))
-    p.set_defaults(func=cmd_describe)
-    p = sub.add_parser("run", help=cmd_run.__doc__)
-    p.add_argument("vector", help="vector file with 'input' (and 'env') keys")
+    connection(p)
+    p = add("describe", cmd_describe)
+    p.add_argument("--destination", choices=sorted(DESTINATIONS), help="(default: both)")
+    p = add("run", cmd_run)
+    p.add_argument("vector", help="vector file with an 'input' key")
     p.add_argument("--raw", action="store_true", help="also print the runtime-shaped value")
-    p.add_argument(
-        "--offline", action="store_true", help="refuse requests to anything but loopback"
-    )
-    p.set_defaults(func=cmd_run)
+    offline(p)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of ``ortto-reference`` and ``python -m reference_client``."""
+    """Entry point of ``ortto-reference`` and ``python -m reference_client``; returns the exit
+    status."""
     args = build_parser().parse_args(argv)
-    result: int = args.func(args)
+    try:
+        result: int = args.func(args)
+    except InputError as error:
+        _say(f"error: {error}")
+        return 2
+    except InvalidAuthenticationError as error:
+        _say(f"error: the API key is not an Ortto API key ({error.message})")
+        return 2
+    except (SegmentError, MappingError) as error:
+        _say(f"error: {error.js_name}: {error.message}")
+        return 2
     return result

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import ipaddress
+import socket
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -62,6 +64,36 @@ def _is_loopback(url: str) -> bool:
         return False
 
 
+def _os_error(exc: BaseException) -> OSError | None:
+    """The operating-system error behind an httpx exception, if any."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OSError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def connect_failure(url: str, exc: BaseException) -> tuple[str, str | None]:
+    """node-fetch's ``reason`` and ``code`` for a connection that could not be made.
+
+    A failed name lookup is ``getaddrinfo ENOTFOUND host``; a refused or unreachable
+    connection is ``connect ECONNREFUSED host:port`` (or its own errno name), the port
+    defaulting to the scheme's.
+    """
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    cause = _os_error(exc)
+    if isinstance(cause, socket.gaierror):
+        code = "EAI_AGAIN" if cause.errno == socket.EAI_AGAIN else "ENOTFOUND"
+        return f"getaddrinfo {code} {host}", code
+    if cause is not None and cause.errno is not None and cause.errno in errno.errorcode:
+        code = errno.errorcode[cause.errno]
+        return f"connect {code} {host}:{port}", code
+    return str(exc) or f"connect failed {host}:{port}", None
+
+
 class HttpxTransport:
     """Real HTTP with httpx: redirects followed (at most 20), 10 s timeout by default.
 
@@ -97,10 +129,9 @@ class HttpxTransport:
         except httpx.TooManyRedirects as exc:
             raise FetchError(f"maximum redirect reached at: {request.url}") from exc
         except httpx.ConnectError as exc:
-            parts = urlsplit(request.url)
-            reason = f"connect ECONNREFUSED {parts.hostname}:{parts.port}"
+            reason, code = connect_failure(request.url, exc)
             raise FetchError(
-                f"request to {request.url} failed, reason: {reason}", code="ECONNREFUSED"
+                f"request to {request.url} failed, reason: {reason}", code=code
             ) from exc
         except httpx.HTTPError as exc:
             raise FetchError(f"request to {request.url} failed, reason: {exc}") from exc
