@@ -29,7 +29,7 @@ def read_text(path: str, what: str) -> str:
     try:
         if path == STDIN:
             return sys.stdin.read()
-        return Path(path).read_text(encoding="utf-8")
+        return Path(path).read_text(encoding="utf-8-sig")  # a leading BOM is not JSON
     except FileNotFoundError:
         raise InputError(f"{path}: no such {what} file") from None
     except UnicodeDecodeError as exc:
@@ -46,11 +46,13 @@ def _parse(text: str, where: str, first_line: int = 1) -> Any:
     except json.JSONDecodeError as exc:
         line = first_line + exc.lineno - 1
         raise InputError(f"{where}:{line}:{exc.colno}: not valid JSON: {exc.msg}") from None
+    except (ValueError, RecursionError) as exc:  # e.g. an integer of more than 4300 digits
+        raise InputError(f"{where}:{first_line}: not valid JSON: {exc}") from None
 
 
 def _looks_like_jsonl(text: str) -> bool:
     """JSON Lines when the first non-blank line is a whole ``{...}`` object and more follow."""
-    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
     return len(lines) > 1 and lines[0].startswith("{") and lines[0].endswith("}")
 
 
@@ -58,7 +60,7 @@ def parse_events(text: str, where: str) -> list[dict[str, Any]]:
     """Events from a JSON document (one object or a list of objects) or JSON Lines."""
     if _looks_like_jsonl(text):
         events: list[Any] = []
-        for number, line in enumerate(text.splitlines(), start=1):
+        for number, line in enumerate(text.split("\n"), start=1):  # not splitlines(): U+2028
             if line.strip():
                 event = _parse(line, where, first_line=number)
                 if not isinstance(event, dict):

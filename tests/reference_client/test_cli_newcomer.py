@@ -97,6 +97,17 @@ def test_files_without_events_say_so(
     )
 
 
+def test_jsonl_keeps_line_separators_inside_strings_and_ignores_a_bom(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = {"type": "identify", "userId": "u1", "traits": {"bio": "one\u2028two"}}
+    text = "\ufeff" + json.dumps(first, ensure_ascii=False) + "\n" + json.dumps(IDENTIFY) + "\n"
+    path = write(tmp_path, "events.jsonl", text)
+    code, out, err = run(capsys, "preview", path, "--api-key", KEY)
+    assert (code, err) == (0, "")
+    assert json.loads(out)["requests"][0]["body"][0]["traits"]["bio"] == "one\u2028two"
+
+
 def test_missing_files_are_one_line_and_nothing_is_sent(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], mock_ortto: RunningMock
 ) -> None:
