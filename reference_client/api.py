@@ -46,6 +46,7 @@ from reference_client.transport.transports import (
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
+    "DestinationClient",
     "EventOutcome",
     "OrttoActions",
     "OrttoAudiences",
@@ -86,8 +87,8 @@ def _own_transport(transport: Transport | httpx.BaseTransport | None) -> tuple[T
     return transport, False
 
 
-class _Client:
-    """What both destinations' clients share: settings, endpoint, transport and batching.
+class DestinationClient:
+    """What both destinations' clients share: key, endpoint, transport, batching, previews.
 
     Args:
         api_key: The Ortto API key (``pau-…``); its prefix picks the regional endpoint.
@@ -95,10 +96,11 @@ class _Client:
             ``http://127.0.0.1:8089``. Default: ``$ORTTO_LOCAL_ENDPOINT``, else the regional
             Ortto endpoint derived from the key.
         timeout: Seconds to wait for each request (the destination's 10 s by default).
-        transport: Where requests go. Default: real HTTP with httpx. An
-            ``httpx.BaseTransport`` (for example ``mock_ortto.testing.InProcessMock.transport``,
-            which serves the mock in this process without a port) or any object with the
-            :class:`~reference_client.transport.transports.Transport` ``send`` method.
+        transport: Where requests go: real HTTP with httpx by default; or an
+            ``httpx.BaseTransport``, such as ``mock_ortto.testing.InProcessMock.transport``
+            (the mock served in this process, without a port); or any object with the
+            :class:`~reference_client.transport.transports.Transport` ``send`` method. To see
+            requests without sending them, use the ``preview_*`` methods instead.
     """
 
     destination: Destination
@@ -215,7 +217,7 @@ class _Client:
         self.runtime().test_authentication(self.settings)
 
 
-class OrttoActions(_Client):
+class OrttoActions(DestinationClient):
     """Ortto (Actions): Upsert Contact, Track Activity and the Associate Audience hook."""
 
     destination = ORTTO_ACTIONS
@@ -285,7 +287,7 @@ def _audience_id(answer: dict[str, Any]) -> str:
     raise SegmentError(f"Ortto answered without an audience id (externalId: {value!r})")
 
 
-class OrttoAudiences(_Client):
+class OrttoAudiences(DestinationClient):
     """Ortto (Audiences): create and check audiences, and Sync Audience."""
 
     destination = ORTTO_AUDIENCES

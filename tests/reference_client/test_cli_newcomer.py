@@ -214,6 +214,17 @@ def test_a_missing_key_names_the_variable(
     )
 
 
+def test_a_key_that_names_no_region_is_an_input_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    events = jsonl(tmp_path, IDENTIFY)
+    assert run(capsys, "send", events, "--quiet", "--offline", "--api-key", "bad") == (
+        2,
+        "",
+        "ortto-reference: error: the API key is not an Ortto API key (Invalid API key)\n",
+    )
+
+
 def test_an_endpoint_ending_in_v1_gets_a_hint(
     capsys: pytest.CaptureFixture[str], mock_ortto: RunningMock
 ) -> None:
