@@ -3,8 +3,9 @@
 * ``mock_ortto_server`` (session): one mock on a free loopback port, waitress in a thread.
 * ``mock_ortto`` (function): the same server, reset before the test. Has ``base_url``,
   ``endpoint``, ``env``, ``api_key``, ``client(key)`` and ``admin`` (an ``AdminClient``).
-* ``mock_ortto_in_process`` (function): a fresh mock with no port, reached through its
-  ``transport`` (an httpx ``WSGITransport``); same attributes.
+* ``mock_ortto_in_process`` (function): a mock with no port, reset before the test and
+  reached through its ``transport`` (an httpx ``WSGITransport``); same attributes. One per
+  session (``mock_ortto_in_process_session``).
 * ``mock_ortto_factory`` (function): ``factory(config=None, store=None)`` starts extra
   servers (e.g. another churn policy or a SQLite store); they stop after the test.
 
@@ -40,13 +41,20 @@ def mock_ortto(mock_ortto_server: RunningMock) -> RunningMock:
     return mock_ortto_server
 
 
-@pytest.fixture
-def mock_ortto_in_process() -> Iterator[InProcessMock]:
-    """A mock with fresh state served in this process (no port): pass its ``transport``."""
+@pytest.fixture(scope="session")
+def mock_ortto_in_process_session() -> Iterator[InProcessMock]:
+    """One in-process mock (no port) for the whole session."""
     from mock_ortto.testing import start_in_process
 
     with start_in_process() as mock:
         yield mock
+
+
+@pytest.fixture
+def mock_ortto_in_process(mock_ortto_in_process_session: InProcessMock) -> InProcessMock:
+    """The session's in-process mock, reset before the test: pass its ``transport``."""
+    mock_ortto_in_process_session.admin.reset()
+    return mock_ortto_in_process_session
 
 
 @pytest.fixture

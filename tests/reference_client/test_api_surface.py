@@ -132,14 +132,15 @@ def test_sent_has_one_shape_and_audience_ids_are_strings(mock_ortto: RunningMock
     assert previewed.sent == synced.sent
 
 
+@pytest.mark.parametrize("user", ["u1", "u2"])  # the second run sees none of the first's state
 def test_the_in_process_mock_serves_the_reference_client(
-    mock_ortto_in_process: InProcessMock,
+    mock_ortto_in_process: InProcessMock, user: str
 ) -> None:
     mock = mock_ortto_in_process
     with OrttoActions(mock.api_key, endpoint=mock.base_url, transport=mock.transport) as actions:
         actions.test_authentication()
-        assert [o.ok for o in actions.upsert_contacts([identify("u1")])] == [True]
-    assert [c["user_id"] for c in mock.admin.contacts()] == ["u1"]
+        assert [o.ok for o in actions.upsert_contacts([identify(user)])] == [True]
+    assert [c["user_id"] for c in mock.admin.contacts()] == [user]
 
 
 def test_connection_failures_say_what_happened() -> None:
