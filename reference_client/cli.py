@@ -263,8 +263,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _first_line(text: str | None) -> str:
-    return (text or "").strip().splitlines()[0]
+def _plain(text: str) -> str:
+    """A docstring as terminal text: no reStructuredText literal markers."""
+    return text.replace("``", "").strip()
+
+
+def _summary(text: str) -> str:
+    """The first paragraph of a docstring, on one line."""
+    return " ".join(_plain(text).split("\n\n")[0].split())
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -279,7 +285,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     def add(name: str, func: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
         doc = func.__doc__ or ""
-        command = sub.add_parser(name, help=_first_line(doc), description=doc.strip())
+        command = sub.add_parser(name, help=_summary(doc), description=_plain(doc))
         command.set_defaults(func=func)
         return command
 

@@ -277,4 +277,5 @@ def test_every_command_has_a_help_line_for_the_docs() -> None:
     subcommands = parser._subparsers._group_actions[0]  # type: ignore[union-attr]
     helps = {choice.dest: choice.help for choice in subcommands._choices_actions}
     assert sorted(helps) == ["audience", "auth", "describe", "preview", "run", "send"]
-    assert all(text and "\n" not in text for text in helps.values())
+    assert all(text.endswith(".") for text in helps.values()), helps  # whole sentences
+    assert not any("``" in text or "\n" in text for text in helps.values()), helps
