@@ -128,6 +128,23 @@ def test_missing_files_are_one_line_and_nothing_is_sent(
     assert mock_ortto.admin.contacts(KEY) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ('{\n  "user_id": {"@path": "$.userId"},,\n}', "2:36: not valid JSON: Expecting property"),
+        ("[]", " a mapping must be a JSON object"),
+    ],
+)
+def test_a_bad_mapping_file_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, problem: str
+) -> None:
+    mapping = write(tmp_path, "mapping.json", text)
+    events = jsonl(tmp_path, IDENTIFY)
+    code, out, err = run(capsys, "preview", events, "--mapping", mapping, "--api-key", KEY)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"ortto-reference: error: {mapping}:{problem}"), err
+
+
 def test_the_real_command_prints_no_traceback(tmp_path: Path) -> None:
     path = write(tmp_path, "events.jsonl", json.dumps(IDENTIFY) + "\nnot json\n")
     done = subprocess.run(
