@@ -1,0 +1,113 @@
+"""The field table: one row per field (and per property of an object field)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Sequence
+
+from tools.docsgen.mapping_words import words
+from tools.docsgen.markdown import code, table
+from tools.docsgen.sources import Field
+
+HEADERS = ("Field", "Type", "Required", "Default mapping", "Choices", "Flags", "Description")
+
+
+def required_words(item: Field) -> str:
+    """``yes``, ``no`` or the condition under which the field is required."""
+    if item.is_required:
+        return "**yes**"
+    if item.required is False:
+        return "no"
+    return item.required.describe() if not isinstance(item.required, bool) else "no"
+
+
+def type_words(item: Field) -> str:
+    """The type, with its format and whether a list is expected."""
+    text = code(item.type) + (" (list)" if item.multiple else "")
+    return text + (f", format {code(item.format)}" if item.format else "")
+
+
+def default_words(item: Field) -> str:
+    """The raw default mapping and the same in plain words (objects: see their properties)."""
+    if not item.has_default:
+        return "none"
+    if (
+        item.properties
+        and isinstance(item.default, dict)
+        and set(item.default) <= {p.key for p in item.properties}
+    ):
+        return "built from the properties below"
+    raw = code(json.dumps(item.default, ensure_ascii=False))
+    return f"{raw}\n{words(item.default)}"
+
+
+def flag_words(item: Field) -> str:
+    """Hidden, read-only, nullable and object-shape flags."""
+    flags = [
+        name
+        for name, on in (
+            ("hidden", item.hidden),
+            ("read-only", item.read_only),
+            ("nullable", item.allow_null),
+            ("no extra keys", item.additional_properties is False),
+        )
+        if on
+    ]
+    if item.placeholder:
+        flags.append(f"placeholder {code(item.placeholder)}")
+    return ", ".join(flags) or "–"
+
+
+def choice_words(item: Field) -> str:
+    """Allowed values with their labels."""
+    if not item.choices:
+        return "–"
+    return ", ".join(f"{code(c.value)} ({c.label})" for c in item.choices)
+
+
+def _row(item: Field, key: str, default: str | None = None) -> list[str]:
+    return [
+        f"{code(key)}\n{item.label}",
+        type_words(item),
+        required_words(item),
+        default if default is not None else default_words(item),
+        choice_words(item),
+        flag_words(item),
+        item.description or "–",
+    ]
+
+
+def rows(fields: Iterable[Field]) -> Iterator[list[str]]:
+    """Rows of the field table; object properties follow their parent as ``parent.key``."""
+    for item in fields:
+        yield _row(item, item.key)
+        parent_default = item.default if isinstance(item.default, dict) else {}
+        for prop in item.properties or ():
+            if prop.key in parent_default:
+                raw = code(json.dumps(parent_default[prop.key], ensure_ascii=False))
+                default = f"{raw}\n{words(parent_default[prop.key])}"
+            else:
+                default = default_words(prop)
+            yield _row(prop, f"{item.key}.{prop.key}", default)
+
+
+def field_table(fields: Sequence[Field]) -> str:
+    """The whole table for ``fields``."""
+    return table(HEADERS, rows(fields))
+
+
+def identity_note(fields: Sequence[Field]) -> str:
+    """An admonition naming the either/or identifier rule, when the fields carry one."""
+    pairs = [
+        (f.key, f.required.field_key)
+        for f in fields
+        if not isinstance(f.required, bool) and f.required is not None
+    ]
+    if not pairs:
+        return ""
+    said = "; ".join(f"{code(a)} is required when {code(b)} is missing" for a, b in pairs)
+    return (
+        '!!! note "Every event needs an identifier"\n'
+        f"    {said}: each event must carry at least one of them, or it is refused with a 400\n"
+        "    before anything is sent."
+    )
