@@ -40,6 +40,35 @@ def facts(action: Action, destination: Destination, page: str) -> str:
     return table(("Fact", "Value"), rows)
 
 
+def sequence_diagram(action: Action) -> str:
+    """A mermaid sequence diagram of the calls the action makes."""
+    call = f"{action.endpoint.method} /v1{action.endpoint.path}"
+    trigger = action.default_subscription.replace('"', "#quot;")
+    lines = [
+        "```mermaid",
+        "sequenceDiagram",
+        "  participant S as Segment",
+        f"  participant D as {action.title}",
+        "  participant O as Ortto",
+    ]
+    for hook in action.hooks:
+        lines += [
+            f"  Note over S,D: mapping saved ({hook.label} hook)",
+            "  D->>O: POST /v1/audiences/create",
+            "  O-->>D: audience id and name, saved with the mapping",
+        ]
+    batch = "a batch of events" if action.has_perform_batch else "one event"
+    lines += [
+        f"  S->>D: {batch} matching {trigger}",
+        "  D->>D: map, clean and validate each event",
+        f"  D->>O: {call} with one item per valid event",
+        "  O-->>D: errors of the refused items",
+        "  D-->>S: one result per event",
+        "```",
+    ]
+    return "\n".join(lines)
+
+
 def hook_section(hook: Hook, action: Action, example: str | None) -> str:
     """The hook: inputs, outputs, the request it makes and what later payloads carry."""
     modes = next((f.choices for f in action.fields if f.key == AUDIENCE_MODE_FIELD), None) or ()
@@ -73,6 +102,7 @@ def render(action: Action, destination: Destination, page: str, examples: bool =
         f"# {action.title}",
         action.description,
         facts(action, destination, page),
+        sequence_diagram(action),
         "## Fields",
         "One row per field; an object's properties follow it as `object.property`. The default "
         "mapping is what Segment fills in when the mapping is created; it is shown as the "

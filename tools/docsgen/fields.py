@@ -9,7 +9,7 @@ from tools.docsgen.mapping_words import words
 from tools.docsgen.markdown import code, table
 from tools.docsgen.sources import Field
 
-HEADERS = ("Field", "Type", "Required", "Default mapping", "Choices", "Flags", "Description")
+HEADERS = ("Field", "Type", "Required", "Default mapping", "Choices and flags", "Description")
 
 
 def required_words(item: Field) -> str:
@@ -62,7 +62,13 @@ def choice_words(item: Field) -> str:
     """Allowed values with their labels."""
     if not item.choices:
         return "–"
-    return ", ".join(f"{code(c.value)} ({c.label})" for c in item.choices)
+    return "one of " + ", ".join(f"{code(c.value)} ({c.label})" for c in item.choices)
+
+
+def details(item: Field) -> str:
+    """Choices and flags in one cell."""
+    said = [w for w in (choice_words(item), flag_words(item)) if w != "–"]
+    return "\n".join(said) or "–"
 
 
 def _row(item: Field, key: str, default: str | None = None) -> list[str]:
@@ -71,8 +77,7 @@ def _row(item: Field, key: str, default: str | None = None) -> list[str]:
         type_words(item),
         required_words(item),
         default if default is not None else default_words(item),
-        choice_words(item),
-        flag_words(item),
+        details(item),
         item.description or "–",
     ]
 

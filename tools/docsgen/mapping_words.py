@@ -17,9 +17,9 @@ def _is_directive(value: Any) -> bool:
     return isinstance(value, dict) and len(value) == 1 and next(iter(value)).startswith("@")
 
 
-def _exists_path(condition: Any) -> str | None:
-    if isinstance(condition, dict) and set(condition) == {"exists"}:
-        target = condition["exists"]
+def _exists_path(options: dict[str, Any]) -> str | None:
+    if set(options) - {"then", "else"} == {"exists"}:
+        target = options["exists"]
         if isinstance(target, dict) and isinstance(target.get("@path"), str):
             return str(target["@path"])
     return None
@@ -28,12 +28,20 @@ def _exists_path(condition: Any) -> str | None:
 def _if_words(options: dict[str, Any]) -> str:
     checked = _exists_path(options)
     then, otherwise = options.get("then"), options.get("else")
-    then_words = words(then) if "then" in options else "nothing"
-    else_words = words(otherwise) if "else" in options else "nothing"
+    then_words = _branch(then) if "then" in options else "nothing"
+    else_words = _branch(otherwise) if "else" in options else "nothing"
     if checked is not None and then == {"@path": checked}:
         return f"{then_words} if present, else {else_words}"
-    condition = path_words(checked) + " exists" if checked else f"the condition {literal(options)}"
+    if checked:
+        condition = path_words(checked) + " exists"
+    else:
+        tested = {k: v for k, v in options.items() if k not in ("then", "else")}
+        condition = f"the condition {literal(tested)} holds"
     return f"{then_words} if {condition}, else {else_words}"
+
+
+def _branch(value: Any) -> str:
+    return words(value) if isinstance(value, dict) else f"the value {literal(value)}"
 
 
 def words(value: Any) -> str:

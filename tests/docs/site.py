@@ -1,0 +1,94 @@
+"""Building, reading and serving the docs site for the tests."""
+
+from __future__ import annotations
+
+import functools
+import html
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from html.parser import HTMLParser
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+SITE_DIR_VAR = "DOCS_SITE_DIR"
+"""Set by the nox sessions to the directory of the build they just made."""
+
+
+def build(destination: Path, **env: str) -> Path:
+    """``mkdocs build --strict`` into ``destination``."""
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(destination)],
+        cwd=ROOT,
+        check=True,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env},
+    )
+    return destination
+
+
+def built_site(tmp: Path) -> Path:
+    """The build the nox session made, or a fresh one in ``tmp``."""
+    given = os.environ.get(SITE_DIR_VAR)
+    if given and (Path(given) / "index.html").is_file():
+        return Path(given)
+    return build(tmp / "site")
+
+
+def html_path(site: Path, page: str) -> Path:
+    """``actions/upsert-contact.md`` -> ``SITE/actions/upsert-contact/index.html``."""
+    stem = page.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return site / stem.removesuffix("index") / "index.html"
+    return site / stem / "index.html"
+
+
+class _Text(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        self.skip += tag in ("script", "style")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.skip -= tag in ("script", "style")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.parts.append(data)
+
+
+def article_text(site: Path, page: str) -> str:
+    """The visible text of a page's article (navigation excluded)."""
+    document = html_path(site, page).read_text(encoding="utf-8")
+    start = document.index("<article")
+    body = document[start : document.index("</article>", start)]
+    parser = _Text()
+    parser.feed(body)
+    return html.unescape(" ".join(parser.parts))
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextmanager
+def serve(site: Path) -> Iterator[str]:
+    """Serve ``site`` on a free loopback port; yields the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
