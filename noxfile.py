@@ -1,5 +1,9 @@
 """Everything CI runs: ``nox`` with no arguments runs the default sessions.
 
+The docs sessions build the site into ``build/docs-site`` (``docs``: strict build and the tests
+that hold it to the code; ``docs-browser``: the same build opened in Debian's headless Chromium,
+screenshots in ``build/docs-browser``).
+
 Not part of the default run: ``nox -s bench`` (benchmarks that print figures) and
 ``nox -s differential`` (the real destination code, fetched from the npm registry, against the
 reference client; needs Node.js and npm).
@@ -9,11 +13,13 @@ from __future__ import annotations
 
 import nox
 
-nox.options.sessions = ["lint", "typing", "tests", "contract"]
+nox.options.sessions = ["lint", "typing", "tests", "contract", "docs", "docs-browser"]
 nox.options.reuse_existing_virtualenvs = True
 nox.options.error_on_missing_interpreters = True
 
 PACKAGES = ["reference_client", "mock_ortto"]
+DOCS_SITE = "build/docs-site"
+DOCS_ENV = {"NO_MKDOCS_2_WARNING": "1", "DOCS_SITE_DIR": DOCS_SITE}
 
 
 @nox.session
@@ -26,8 +32,8 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def typing(session: nox.Session) -> None:
-    """mypy --strict on both packages."""
-    session.install("-e", ".[dev,test]", "mypy==2.4.1")  # exact, like ruff in lint
+    """mypy --strict on both packages and the docs generators."""
+    session.install("-e", ".[dev,test,docs]", "mypy==2.4.1")  # exact, like ruff in lint
     session.run("mypy")
 
 
@@ -35,7 +41,7 @@ def typing(session: nox.Session) -> None:
 def tests(session: nox.Session) -> None:
     """The pytest suite: unit, property-based, conformance vectors and live-server tests."""
     session.install("-e", ".[test]")
-    session.run("pytest", "-n", "2", *session.posargs)
+    session.run("pytest", "-n", "2", "--ignore=tests/docs", *session.posargs)
 
 
 @nox.session
@@ -43,6 +49,31 @@ def contract(session: nox.Session) -> None:
     """schemathesis ``st run`` (stateless and stateful phases) against a live mock server."""
     session.install("-e", ".[test]")
     session.run("python", "-m", "tests.contract.run_schemathesis", *session.posargs)
+
+
+def _build_docs(session: nox.Session) -> None:
+    session.run("mkdocs", "build", "--strict", "-d", DOCS_SITE, env=DOCS_ENV)
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """The docs site: ``mkdocs build --strict``, then the tests that hold it to the code."""
+    session.install("-e", ".[docs,test]")
+    _build_docs(session)
+    session.run("pytest", "tests/docs", *session.posargs, env=DOCS_ENV)
+
+
+@nox.session(name="docs-browser")
+def docs_browser(session: nox.Session) -> None:
+    """The built site served on loopback and opened in headless Chromium (/usr/bin/chromium)."""
+    session.install("-e", ".[docs,test,browser]")
+    _build_docs(session)
+    session.run(
+        "pytest",
+        "tests/docs/test_browser.py",
+        *session.posargs,
+        env={**DOCS_ENV, "DOCS_BROWSER": "1"},
+    )
 
 
 @nox.session
