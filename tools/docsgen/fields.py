@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Iterable, Iterator, Sequence
 
@@ -37,8 +38,22 @@ def default_words(item: Field) -> str:
         and set(item.default) <= {p.key for p in item.properties}
     ):
         return "built from the properties below"
-    raw = code(json.dumps(item.default, ensure_ascii=False))
-    return f"{raw}\n{words(item.default)}"
+    return mapping_cell(item.default)
+
+
+def raw_mapping(default: object) -> str:
+    """The directive as written: a ``@path`` as its path, larger directives folded away."""
+    if isinstance(default, dict) and set(default) == {"@path"}:
+        return code(str(default["@path"]))
+    text = json.dumps(default, ensure_ascii=False)
+    return f"<details><summary>directive</summary><code>{html.escape(text)}</code></details>"
+
+
+def mapping_cell(default: object) -> str:
+    """Plain words first, then the raw directive (a constant is said once)."""
+    if not isinstance(default, dict):
+        return words(default)
+    return f"{words(default)}\n{raw_mapping(default)}"
 
 
 def flag_words(item: Field) -> str:
@@ -89,8 +104,7 @@ def rows(fields: Iterable[Field]) -> Iterator[list[str]]:
         parent_default = item.default if isinstance(item.default, dict) else {}
         for prop in item.properties or ():
             if prop.key in parent_default:
-                raw = code(json.dumps(parent_default[prop.key], ensure_ascii=False))
-                default = f"{raw}\n{words(parent_default[prop.key])}"
+                default = mapping_cell(parent_default[prop.key])
             else:
                 default = default_words(prop)
             yield _row(prop, f"{item.key}.{prop.key}", default)
