@@ -10,26 +10,25 @@ from tools.docsgen.examples import CLOCK, Scenario, Session
 Events = Sequence[dict[str, Any]]
 
 
-def identify(user_id: str, message_id: str, **extra: Any) -> dict[str, Any]:
-    """An identify event at the example instant."""
+def event(kind: str, user_id: str, message_id: str, **extra: Any) -> dict[str, Any]:
+    """A Segment event of type ``kind`` at the example instant."""
     return {
-        "type": "identify",
+        "type": kind,
         "userId": user_id,
         "messageId": message_id,
         "timestamp": CLOCK,
         **extra,
     }
+
+
+def identify(user_id: str, message_id: str, **extra: Any) -> dict[str, Any]:
+    """An identify event at the example instant."""
+    return event("identify", user_id, message_id, **extra)
 
 
 def track(user_id: str, message_id: str, **extra: Any) -> dict[str, Any]:
     """A track event at the example instant."""
-    return {
-        "type": "track",
-        "userId": user_id,
-        "messageId": message_id,
-        "timestamp": CLOCK,
-        **extra,
-    }
+    return event("track", user_id, message_id, **extra)
 
 
 def _upsert(session: Session, events: Events) -> Any:
