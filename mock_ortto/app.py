@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import os
-from http import HTTPStatus
-from typing import Any
 
 from flask import Flask, Response, request
 from werkzeug.exceptions import HTTPException
@@ -15,37 +12,11 @@ from mock_ortto import openapi
 from mock_ortto.config import ServerConfig
 from mock_ortto.context import EXTENSION, MockContext
 from mock_ortto.errors import MockError
+from mock_ortto.responses import error_response, json_response
 from mock_ortto.store import Store, open_store
 from mock_ortto.validation import Validators
 
 log = logging.getLogger("mock_ortto")
-
-
-def status_line(code: int) -> str:
-    """``"404 Not Found"``: the reason phrase in the usual case (werkzeug upper-cases it).
-
-    The destination reports a non-2xx answer with the server's reason phrase as the error
-    message, so the mock sends the phrase real HTTP servers send.
-    """
-    try:
-        return f"{code} {HTTPStatus(code).phrase}"
-    except ValueError:
-        return f"{code} Unknown"
-
-
-def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    """Serialise ``body`` compactly as an ``application/json`` response."""
-    # ASCII escapes: a lone surrogate (accepted in input, as JSON.stringify can produce it)
-    # stays a valid \\udXXX escape instead of failing to encode.
-    text = json.dumps(body, separators=(",", ":"))
-    return Response(text, status=status_line(status), headers=headers, mimetype="application/json")
-
-
-def error_response(exc: MockError) -> Response:
-    """Render a :class:`MockError` with its headers and the deciding rule."""
-    headers = dict(exc.headers)
-    headers["X-Mock-Rule"] = exc.rule
-    return json_response(exc.body, exc.status, headers)
 
 
 def create_app(config: ServerConfig | None = None, store: Store | None = None) -> Flask:

@@ -2,43 +2,41 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
-from mock_ortto import rules
+from mock_ortto.settings import SETTINGS, SETTINGS_BY_NAME, check_changes, default_windows
 
-
-def _plan_windows() -> dict[str, list[list[int]]]:
-    return {
-        plan: [
-            [10, rules.default_int(f"rate.{plan}.10s")],
-            [60, rules.default_int(f"rate.{plan}.60s")],
-        ]
-        for plan in rules.PLANS
-    }
+_D = {s.name: s.default for s in SETTINGS}
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """Rule values in force. Defaults come from :data:`mock_ortto.rules.RULES`.
+    """Rule values in force. Fields, defaults and checks come from
+    :data:`mock_ortto.settings.SETTINGS`; a value a setting does not accept raises
+    :class:`mock_ortto.settings.SettingError`, however the settings are built.
 
     The admin API can change them at runtime (``PATCH /_mock/config``); they are kept in the
     store so every worker process sees the same values.
     """
 
-    churn_policy: str = str(rules.default("churn.policy"))
-    reentry_block_seconds: float = float(rules.default_int("churn.reentry_block_seconds"))
-    flap_max_changes: int = rules.default_int("churn.flap_max_changes")
-    flap_window_seconds: float = float(rules.default_int("churn.flap_window_seconds"))
-    reconcile_period_seconds: int = rules.default_int("churn.reconcile_period_seconds")
-    rate_limit: bool = rules.default("rate.enabled") == "on"
-    rate_plan: str = str(rules.default("rate.plan"))
-    rate_windows: dict[str, list[list[int]]] = field(default_factory=_plan_windows)
-    max_body_bytes: int = rules.default_int("payload.max_body_bytes")
-    max_items: int = rules.default_int("payload.max_items")
-    max_depth: int = rules.default_int("payload.max_depth")
-    audience_name_max_chars: int = rules.default_int("audience.name_max_chars")
-    journal_size: int = rules.default_int("journal.size")
+    churn_policy: str = _D["churn_policy"]
+    reentry_block_seconds: float = _D["reentry_block_seconds"]
+    flap_max_changes: int = _D["flap_max_changes"]
+    flap_window_seconds: float = _D["flap_window_seconds"]
+    reconcile_period_seconds: int = _D["reconcile_period_seconds"]
+    rate_limit: bool = _D["rate_limit"]
+    rate_plan: str = _D["rate_plan"]
+    rate_windows: dict[str, list[list[int]]] = field(default_factory=default_windows)
+    max_body_bytes: int = _D["max_body_bytes"]
+    max_items: int = _D["max_items"]
+    max_depth: int = _D["max_depth"]
+    audience_name_max_chars: int = _D["audience_name_max_chars"]
+    journal_size: int = _D["journal_size"]
+
+    def __post_init__(self) -> None:
+        for name, value in check_changes(self.to_json()).items():
+            object.__setattr__(self, name, value)
 
     def to_json(self) -> dict[str, Any]:
         """Return the settings as a JSON-ready dict."""
@@ -49,18 +47,24 @@ class Settings:
         return [(int(w), int(n)) for w, n in self.rate_windows.get(self.rate_plan, [])]
 
     def updated(self, changes: dict[str, Any]) -> Settings:
-        """Return a copy with ``changes`` applied (keys already validated by the schema)."""
-        clean = dict(changes)
-        for key in ("reentry_block_seconds", "flap_window_seconds"):
-            if key in clean:
-                clean[key] = float(clean[key])
-        return replace(self, **clean)
+        """Return a copy with ``changes`` applied; raise ``SettingError`` on a bad one."""
+        return replace(self, **check_changes(changes))
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Settings:
         """Build settings from :meth:`to_json` output, ignoring unknown keys."""
-        names = set(cls.__dataclass_fields__)
-        return cls().updated({k: v for k, v in data.items() if k in names})
+        return cls().updated({k: v for k, v in data.items() if k in SETTINGS_BY_NAME})
+
+
+def _check_fields() -> None:
+    """The ``Settings`` fields are exactly the declared settings, with their types."""
+    declared = {s.name: s.python_type.__name__ for s in SETTINGS}
+    actual = {f.name: str(f.type).split("[", 1)[0] for f in fields(Settings)}
+    if declared != actual:
+        raise TypeError(f"Settings fields {actual} differ from the declaration {declared}")
+
+
+_check_fields()
 
 
 @dataclass(frozen=True, slots=True)

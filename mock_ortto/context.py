@@ -6,6 +6,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask import current_app
+
 from mock_ortto import engine
 from mock_ortto.config import ServerConfig, Settings
 from mock_ortto.store.base import Store, Txn
@@ -43,3 +45,9 @@ class MockContext:
         now = txn.get_clock().now()
         engine.reconcile_due(txn, now, settings)
         return settings, now
+
+
+def current() -> MockContext:
+    """The context of the app handling the current request."""
+    ctx: MockContext = current_app.extensions[EXTENSION]
+    return ctx

@@ -13,12 +13,12 @@ from mock_ortto import churn
 from mock_ortto.config import Settings
 from mock_ortto.errors import ItemError
 from mock_ortto.models import Activity, Audience, Contact, Membership, TimelineEvent
+from mock_ortto.openapi.wire import ITEM_SCHEMAS
 from mock_ortto.store.base import Txn
 from mock_ortto.validation import Validators, depth_exceeds
 
 JSON = dict[str, Any]
 
-ITEM_SCHEMA = {"identify": "UpsertItem", "track": "TrackItem", "members": "MemberItem"}
 _NESTED_FIELDS = ("traits", "properties")  # location values are flat by schema
 
 
@@ -225,7 +225,7 @@ def _check_item(
     txn: Txn, key: str, kind: str, item: Any, s: Settings, validators: Validators | None
 ) -> tuple[str | None, str | None, JSON | None]:
     if validators is not None:
-        validators.check_item(ITEM_SCHEMA[kind], item)
+        validators.check_item(ITEM_SCHEMAS[kind], item)
     user_id = item.get("user_id") or None
     anon_id = item.get("anonymous_id") or None
     if user_id is None and anon_id is None:
@@ -260,7 +260,7 @@ def process_batch(
     """
     result = BatchResult()
     if all_valid is None:
-        all_valid = validators.batch_valid(ITEM_SCHEMA[kind], items)
+        all_valid = validators.batch_valid(ITEM_SCHEMAS[kind], items)
     per_item = None if all_valid else validators
     for index, item in enumerate(items):
         if injected and index in injected:

@@ -6,28 +6,9 @@ from typing import Any
 
 from mock_ortto.auth import redact
 from mock_ortto.clock import iso
+from mock_ortto.rules import explain
 
 JSON = dict[str, Any]
-
-EXPLAIN = {
-    "accepted": "Request accepted; see item_errors and decisions for per-item outcomes.",
-    "auth.key_shape": "The Authorization header or API key shape was rejected.",
-    "fault.injected": "A fault queued through /_mock/faults decided this answer.",
-    "payload.max_body_bytes": "The body was larger than the configured maximum.",
-    "payload.max_items": "The batch had more items than the configured maximum.",
-    "payload.json_array": "The body was not the JSON the endpoint expects.",
-    "request.invalid": "The body did not match the endpoint's request schema.",
-    "request.not_found": "The requested resource does not exist in this account.",
-    "route.unknown": "No endpoint has this path.",
-    "route.method": "The endpoint does not allow this method.",
-}
-
-
-def explain(rule: str) -> str:
-    """Return a one-line explanation of a rule id."""
-    if rule.startswith("rate."):
-        return f"Rate window {rule} of the account was full; see Retry-After."
-    return EXPLAIN.get(rule, f"Decided by rule {rule}.")
 
 
 def entry(

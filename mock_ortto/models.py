@@ -3,9 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 JSON = dict[str, Any]
+
+TIMELINE_KINDS: Final[tuple[str, ...]] = (
+    "entered",
+    "exited",
+    "blocked",
+    "deferred",
+    "unchanged",
+    "reconciled",
+    "merged",
+)
+"""What can happen to a membership (``TimelineEvent.kind``)."""
+MODES: Final[tuple[str, ...]] = ("add", "remove")
+"""Membership instructions (``TimelineEvent.mode``, ``Membership.pending``)."""
 
 
 @dataclass(slots=True)
@@ -53,7 +66,7 @@ class Membership:
     contact_id: str
     member: bool = False
     last_exit_at: float | None = None
-    pending: str | None = None  # "add" / "remove": deferred to the reconciliation
+    pending: str | None = None  # one of MODES: deferred to the reconciliation
     pending_at: float | None = None
     changes: list[float] = field(default_factory=list)  # recent applied change times
     updated_at: float = 0.0
@@ -66,7 +79,7 @@ class TimelineEvent:
     audience_id: str
     contact_id: str
     at: float
-    kind: str  # entered | exited | blocked | deferred | unchanged | reconciled | merged
-    mode: str  # the instruction: add | remove
+    kind: str  # one of TIMELINE_KINDS
+    mode: str  # the instruction: one of MODES
     rule: str
     detail: str = ""

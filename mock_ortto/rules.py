@@ -1,199 +1,195 @@
-"""Every rule the mock enforces, as one table of data.
+"""The registry of every rule id the mock emits, as one table of data.
 
-The docs render this table, the tests read it, and :mod:`mock_ortto.config` builds the
-runtime settings from it. Each rule says where its value comes from: Ortto's public
-documentation, the Segment destination's code, or a choice this mock made because the
-Segment-only Ortto API is not publicly documented.
+A rule id names what decided an answer: it is sent in the ``X-Mock-Rule`` header and kept in
+journal entries, per-item errors, decisions and membership timelines. The rules of runtime
+settings come from :data:`mock_ortto.settings.SETTINGS` (their value is the setting's
+default); the rate window rules come from :data:`mock_ortto.settings.PLAN_WINDOWS`; the rest
+are declared here. The docs render :func:`as_table`, ``GET /_mock/rules`` serves it and the
+journal explains an entry with :func:`explain`. Each rule says where it comes from: Ortto's
+public documentation, the Segment destination's code, or a choice this mock made because
+the Segment-only Ortto API is not publicly documented.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Final, Literal
+import re
+from dataclasses import dataclass, fields
+from typing import Any, Final
 
-Category = Literal["churn", "rate", "payload", "auth", "state"]
-Source = Literal["ortto-docs", "segment-docs", "destination-code", "mock-choice"]
+from mock_ortto.settings import PLAN_WINDOWS, SETTINGS, Category, Source
 
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """One named rule: an id used in journal "explain" entries and docs anchors."""
+    """One named rule: its id, what it decides, its default value and where it comes from."""
 
     id: str
     category: Category
-    value: int | float | str | None
+    value: Any
     unit: str
     summary: str
     source: Source
+    setting: str | None = None  # the Settings field that holds its value, if adjustable
 
 
-RULES: Final[tuple[Rule, ...]] = (
-    # --- authentication -------------------------------------------------------------------
-    Rule(
+def _rule(rule_id: str, category: Category, summary: str, source: Source) -> Rule:
+    return Rule(rule_id, category, None, "", summary, source)
+
+
+_OWN: Final[tuple[Rule, ...]] = (
+    _rule(
+        "accepted",
+        "request",
+        "The request was accepted; per-item outcomes are in item_errors and decisions.",
+        "mock-choice",
+    ),
+    _rule(
         "auth.key_shape",
         "auth",
-        None,
-        "",
         "Authorization must be 'Bearer <key>' with the first '-' at index 3 and a 2-character"
         " region key[1:3].strip(); otherwise 401.",
         "destination-code",
     ),
-    # --- churn protection -----------------------------------------------------------------
-    Rule(
-        "churn.policy",
-        "churn",
-        "reentry",
-        "",
-        "Default churn policy: 'reentry' (current Ortto wording), 'flap' (older wording) or 'off'.",
-        "segment-docs",
-    ),
-    Rule(
-        "churn.reentry_block_seconds",
-        "churn",
-        60,
-        "s",
-        "Policy 'reentry': a re-entry no more than this long after the contact's last exit from"
-        " the audience is blocked; the latest instruction is applied at the daily reconciliation.",
-        "segment-docs",
-    ),
-    Rule(
-        "churn.flap_max_changes",
-        "churn",
-        2,
-        "changes",
-        "Policy 'flap': at most this many membership changes per contact and audience inside the"
-        " window are applied in real time; further ones wait for the daily reconciliation.",
-        "mock-choice",
-    ),
-    Rule(
-        "churn.flap_window_seconds",
-        "churn",
-        60,
-        "s",
-        "Policy 'flap': length of the sliding window in which changes are counted.",
-        "mock-choice",
-    ),
-    Rule(
-        "churn.reconcile_period_seconds",
-        "churn",
-        86400,
-        "s",
-        "Deferred membership instructions are applied when the mock clock crosses a multiple of"
-        " this period (UTC midnight for the default of one day).",
-        "segment-docs",
-    ),
-    # --- rate limits ----------------------------------------------------------------------
-    Rule(
-        "rate.enabled", "rate", "on", "", "Rate limiting per API key: 'on' or 'off'.", "mock-choice"
-    ),
-    Rule("rate.plan", "rate", "enterprise", "", "Plan whose windows apply.", "ortto-docs"),
-    Rule(
-        "rate.free.10s", "rate", 20, "requests/10 s", "Free plan, 10-second window.", "ortto-docs"
-    ),
-    Rule(
-        "rate.free.60s", "rate", 60, "requests/60 s", "Free plan, 60-second window.", "ortto-docs"
-    ),
-    Rule("rate.campaigns.10s", "rate", 100, "requests/10 s", "Campaigns plan.", "ortto-docs"),
-    Rule("rate.campaigns.60s", "rate", 300, "requests/60 s", "Campaigns plan.", "ortto-docs"),
-    Rule("rate.pro.10s", "rate", 200, "requests/10 s", "Pro plan.", "ortto-docs"),
-    Rule("rate.pro.60s", "rate", 600, "requests/60 s", "Pro plan.", "ortto-docs"),
-    Rule("rate.business.10s", "rate", 600, "requests/10 s", "Business plan.", "ortto-docs"),
-    Rule("rate.business.60s", "rate", 1800, "requests/60 s", "Business plan.", "ortto-docs"),
-    Rule("rate.enterprise.10s", "rate", 600, "requests/10 s", "Enterprise plan.", "ortto-docs"),
-    Rule("rate.enterprise.60s", "rate", 1800, "requests/60 s", "Enterprise plan.", "ortto-docs"),
-    # --- payload limits -------------------------------------------------------------------
-    Rule(
-        "payload.max_body_bytes",
-        "payload",
-        2 * 1024 * 1024,
-        "bytes",
-        "Largest accepted request body (Ortto documents 2 MB per payload); larger bodies get 413.",
-        "ortto-docs",
-    ),
-    Rule(
-        "payload.max_items",
-        "payload",
-        500,
-        "items",
-        "Most items in one batch. The destination batches up to 500 (batch_size); more gets 413.",
-        "destination-code",
-    ),
-    Rule(
-        "payload.max_depth",
-        "payload",
-        32,
-        "levels",
-        "Deepest nesting allowed inside traits, properties and location of one item.",
-        "mock-choice",
-    ),
-    Rule(
+    _rule(
         "payload.json_array",
         "payload",
-        None,
-        "",
-        "Batch endpoints need a JSON array body; anything else is 400.",
+        "Batch endpoints need a JSON array body and every body must be JSON; anything else is 400.",
         "destination-code",
     ),
-    # --- per-item and state rules ---------------------------------------------------------
-    Rule(
+    _rule(
         "item.schema",
         "state",
-        None,
-        "",
         "Each item must match its OpenAPI item schema; a mismatch is a per-item 400.",
         "destination-code",
     ),
-    Rule(
+    _rule(
         "item.identity",
         "state",
-        None,
-        "",
         "Each item needs a non-empty user_id or anonymous_id; otherwise a per-item 400.",
         "segment-docs",
     ),
-    Rule(
+    _rule(
         "item.audience_unknown",
         "state",
-        None,
-        "",
-        "An item naming an audience id the account does not have gets a per-item 404.",
+        "An audience id the account does not have: a per-item 404 in a batch, a 404 for"
+        " audiences/get.",
         "mock-choice",
     ),
-    Rule(
+    _rule(
+        "contact.merge",
+        "state",
+        "An item joining a user id to an anonymous-only contact merges that contact into the"
+        " user's contact (the user's traits win); its memberships and activities move along.",
+        "segment-docs",
+    ),
+    _rule(
         "activity.dedup",
         "state",
-        None,
-        "",
         "An activity whose (message_id, timestamp) pair was already stored is acknowledged but"
         " not stored twice.",
         "destination-code",
     ),
-    Rule(
+    _rule(
         "audience.create_or_get",
         "state",
-        None,
-        "",
         "audiences/create returns the existing audience for an exact, case-sensitive name.",
         "segment-docs",
     ),
-    Rule(
-        "audience.name_max_chars",
-        "state",
-        255,
-        "characters",
-        "Longest audience name; longer names get 400.",
+    _rule(
+        "churn.applied",
+        "churn",
+        "A membership instruction the churn policy lets through is applied in real time (or"
+        " changes nothing when the contact is already in that state).",
+        "segment-docs",
+    ),
+    _rule(
+        "rate.window",
+        "rate",
+        "A rate window of the account was full: 429 with Ortto's body and Retry-After. The"
+        " answer names the window as rate.<plan>.<window_seconds>s.",
+        "ortto-docs",
+    ),
+    _rule(
+        "request.invalid",
+        "request",
+        "The request (body, query or header) did not match what the endpoint accepts; 400.",
         "mock-choice",
     ),
-    Rule("journal.size", "state", 1000, "entries", "Request journal entries kept.", "mock-choice"),
+    _rule(
+        "request.not_found",
+        "request",
+        "The requested record does not exist (or has rotated out of the journal); 404.",
+        "mock-choice",
+    ),
+    _rule("route.unknown", "request", "No endpoint has this path; 404.", "mock-choice"),
+    _rule(
+        "route.method", "request", "The endpoint does not allow this method; 405.", "mock-choice"
+    ),
+    _rule(
+        "fault.injected",
+        "admin",
+        "A fault queued through /_mock/faults decided this answer.",
+        "mock-choice",
+    ),
+    _rule(
+        "admin.token",
+        "admin",
+        "With an admin token configured, /_mock needs it in X-Mock-Admin-Token; otherwise 401.",
+        "mock-choice",
+    ),
+    _rule(
+        "clock.range",
+        "admin",
+        "The mock clock stays within years 1..9999; a move beyond is refused with 409.",
+        "mock-choice",
+    ),
 )
 
+
+def _setting_rules() -> tuple[Rule, ...]:
+    return tuple(
+        Rule(s.rule, s.category, s.default, s.unit, s.summary, s.source, s.name) for s in SETTINGS
+    )
+
+
+def _window_rules() -> tuple[Rule, ...]:
+    return tuple(
+        Rule(
+            f"rate.{plan}.{window}s",
+            "rate",
+            limit,
+            f"requests/{window} s",
+            f"{plan.capitalize()} plan, {window}-second window.",
+            "ortto-docs",
+            "rate_windows",
+        )
+        for plan, windows in PLAN_WINDOWS.items()
+        for window, limit in windows.items()
+    )
+
+
+RULES: Final[tuple[Rule, ...]] = (*_OWN, *_setting_rules(), *_window_rules())
+"""Every rule, in the order the docs list them."""
+
 RULES_BY_ID: Final[dict[str, Rule]] = {rule.id: rule for rule in RULES}
-
-PLANS: Final[tuple[str, ...]] = ("free", "campaigns", "pro", "business", "enterprise")
-CHURN_POLICIES: Final[tuple[str, ...]] = ("reentry", "flap", "off")
+_RATE_WINDOW = re.compile(r"rate\.[^.]+\.[0-9]+s")
 
 
-def default(rule_id: str) -> int | float | str | None:
+def find(rule_id: str) -> Rule | None:
+    """The rule behind an emitted id: its own entry, or ``rate.window`` for a tuned window."""
+    rule = RULES_BY_ID.get(rule_id)
+    if rule is None and _RATE_WINDOW.fullmatch(rule_id):
+        return RULES_BY_ID["rate.window"]
+    return rule
+
+
+def explain(rule_id: str) -> str:
+    """One sentence saying what the rule ``rule_id`` decides (for journal entries)."""
+    rule = find(rule_id)
+    return rule.summary if rule is not None else f"Decided by rule {rule_id}."
+
+
+def default(rule_id: str) -> Any:
     """Return the default value of the rule ``rule_id``."""
     return RULES_BY_ID[rule_id].value
 
@@ -201,21 +197,15 @@ def default(rule_id: str) -> int | float | str | None:
 def default_int(rule_id: str) -> int:
     """Return the default value of an integer rule."""
     value = RULES_BY_ID[rule_id].value
-    if not isinstance(value, int):
+    if not isinstance(value, int) or isinstance(value, bool):
         raise TypeError(f"rule {rule_id} is not an integer rule")
     return value
 
 
-def as_table() -> list[dict[str, object]]:
+COLUMNS: Final[tuple[str, ...]] = tuple(f.name for f in fields(Rule))
+"""The keys of a row of :func:`as_table` (also the OpenAPI ``Rule`` properties)."""
+
+
+def as_table() -> list[dict[str, Any]]:
     """Return the table as JSON-ready rows (used by the admin API and the docs)."""
-    return [
-        {
-            "id": r.id,
-            "category": r.category,
-            "value": r.value,
-            "unit": r.unit,
-            "summary": r.summary,
-            "source": r.source,
-        }
-        for r in RULES
-    ]
+    return [{name: getattr(rule, name) for name in COLUMNS} for rule in RULES]

@@ -12,6 +12,7 @@ import orjson
 
 from mock_ortto.errors import ItemError, MockError
 from mock_ortto.fastcheck import Check, compile_check
+from mock_ortto.openapi.wire import ITEM_SCHEMAS
 from reference_client.runtime.formats import is_date_time, is_ipv4
 
 JSON = dict[str, Any]
@@ -56,11 +57,20 @@ def _inline(schema: Any, components: JSON, depth: int = 0) -> Any:
     return schema
 
 
-ITEM_SCHEMAS = ("UpsertItem", "TrackItem", "MemberItem")
+def body_schemas(doc: JSON) -> list[str]:
+    """Names of the schemas every request body of ``doc`` refers to, in document order."""
+    names: list[str] = []
+    for item in doc["paths"].values():
+        for operation in item.values():
+            media = operation.get("requestBody", {}).get("content", {}).get("application/json")
+            ref = (media or {}).get("schema", {}).get("$ref")
+            if isinstance(ref, str) and ref.rsplit("/", 1)[1] not in names:
+                names.append(ref.rsplit("/", 1)[1])
+    return names
 
 
 class Validators:
-    """Compiled validators for every request schema of the document.
+    """Compiled validators for every request schema of the document and every batch item.
 
     Whole batches are checked by a generated yes/no function (:mod:`mock_ortto.fastcheck`);
     fastjsonschema validators word the error of each failing item and check other bodies.
@@ -70,21 +80,10 @@ class Validators:
         components = doc["components"]["schemas"]
         self._compiled: dict[str, Validator] = {}
         self._batch: dict[str, Check] = {}
-        for name in (
-            "UpsertItem",
-            "TrackItem",
-            "MemberItem",
-            "AudienceCreate",
-            "AudienceGet",
-            "ResetRequest",
-            "Snapshot",
-            "ClockCommand",
-            "FaultSpec",
-            "SettingsPatch",
-        ):
+        for name in [*ITEM_SCHEMAS.values(), *body_schemas(doc)]:
             schema = _inline(components[name], components)
             self._compiled[name] = fastjsonschema.compile(schema, formats=_FORMATS)
-            if name in ITEM_SCHEMAS:
+            if name in ITEM_SCHEMAS.values():
                 array = {"type": "array", "items": schema}
                 self._batch[name] = compile_check(array, _FORMATS)
 

@@ -6,24 +6,22 @@ import hmac
 import json
 from typing import Any
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 
 from mock_ortto import engine, faults, rules, snapshot, views
-from mock_ortto.app import json_response
 from mock_ortto.auth import redact
 from mock_ortto.clock import in_range, iso, parse_iso
-from mock_ortto.context import EXTENSION, MockContext
+from mock_ortto.context import MockContext
+from mock_ortto.context import current as _ctx
 from mock_ortto.errors import MockError
+from mock_ortto.responses import json_response
+from mock_ortto.settings import SettingError
 from mock_ortto.store.base import Txn
+from mock_ortto.validation import parse_json
 
 JSON = dict[str, Any]
 admin_blueprint = Blueprint("mock_admin", __name__, url_prefix="/_mock")
 _NO_OPTIONS = {"provide_automatic_options": False}
-
-
-def _ctx() -> MockContext:
-    ctx: MockContext = current_app.extensions[EXTENSION]
-    return ctx
 
 
 @admin_blueprint.before_request
@@ -323,12 +321,19 @@ def config_get() -> Response:
 
 @admin_blueprint.patch("/config", **_NO_OPTIONS)
 def config_patch() -> Response:
-    """Change rule settings at runtime."""
-    body = _body("SettingsPatch")
+    """Change rule settings at runtime (checked by the settings declaration, as the CLI is)."""
+    body = parse_json(request.get_data(cache=False))
+    if not isinstance(body, dict):
+        raise MockError(
+            400, "body must be a JSON object of settings to change", rule="request.invalid"
+        )
     ctx = _ctx()
     with ctx.store.transaction() as txn:
         current = ctx.settings(txn)
-        updated = current.updated(body)
+        try:
+            updated = current.updated(body)
+        except SettingError as exc:
+            raise MockError(400, str(exc), rule="request.invalid") from None
         txn.set_settings(json.dumps(updated.to_json(), sort_keys=True))
         if updated.reconcile_period_seconds != current.reconcile_period_seconds:
             now = txn.get_clock().now()

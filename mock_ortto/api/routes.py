@@ -9,23 +9,20 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 
 from mock_ortto import auth, engine, faults, journal, ratelimit
-from mock_ortto.app import error_response, json_response
 from mock_ortto.config import Settings
-from mock_ortto.context import EXTENSION, MockContext
+from mock_ortto.context import MockContext
+from mock_ortto.context import current as _ctx
 from mock_ortto.errors import MockError, rate_limited
+from mock_ortto.openapi.wire import ITEM_SCHEMAS
+from mock_ortto.responses import error_response, json_response
 from mock_ortto.store.base import Txn
 
 JSON = dict[str, Any]
 api_blueprint = Blueprint("ortto_api", __name__, url_prefix="/v1")
 _HARD_BODY_CAP = 64 * 1024 * 1024
-
-
-def _ctx() -> MockContext:
-    ctx: MockContext = current_app.extensions[EXTENSION]
-    return ctx
 
 
 class _Outcome:
@@ -188,7 +185,7 @@ class _Parsed:
 
 
 def _prepare_batch(kind: str) -> Prepare:
-    schema = engine.ITEM_SCHEMA[kind]
+    schema = ITEM_SCHEMAS[kind]
 
     def prepare(raw: bytes) -> _Parsed:
         from mock_ortto.validation import may_hold_lone_surrogates, parse_json
