@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Callable
 from typing import Any
 
 MAX_SAFE_INTEGER = 2**53
+_JS_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
 def number_to_string(value: float | int) -> str:
@@ -77,3 +80,75 @@ def to_js_string(value: Any) -> str:
             "" if item is None or item is UNDEFINED else to_js_string(item) for item in value
         )
     return "[object Object]"
+
+
+def to_js_number(value: Any, stringify: Callable[[Any], str] = to_js_string) -> float | int:
+    """JavaScript ``Number(value)``.
+
+    A one-element array converts through the text of its element; ``stringify`` is how the
+    caller turns a value into text (liquid passes its own).
+    """
+    if value is None or value is False:
+        return 0
+    if value is True:
+        return 1
+    if isinstance(value, int | float):
+        return value
+    if isinstance(value, str):
+        return _string_to_number(value)
+    if isinstance(value, list):
+        if not value:
+            return 0
+        if len(value) == 1:
+            first = value[0]
+            return to_js_number(stringify(first) if first is not None else "", stringify)
+    return math.nan
+
+
+def _string_to_number(value: str) -> float | int:
+    text = value.strip()
+    if text == "":
+        return 0
+    if _JS_NUMBER.fullmatch(text):
+        number = float(text)
+        return int(number) if number.is_integer() and abs(number) < 2**53 else number
+    if text in ("Infinity", "+Infinity", "-Infinity"):
+        return -math.inf if text[0] == "-" else math.inf
+    lowered = text.lower()
+    for prefix, base in (("0x", 16), ("0o", 8), ("0b", 2)):
+        if lowered.startswith(prefix):
+            try:
+                return int(text[2:], base)
+            except ValueError:
+                return math.nan
+    return math.nan
+
+
+def to_number(value: Any, stringify: Callable[[Any], str] = to_js_string) -> float | int:
+    """liquidjs ``toNumber``: ``+value || 0`` (anything non-numeric counts as 0)."""
+    number = to_js_number(value, stringify)
+    return 0 if number != number else number
+
+
+def js_divide(left: float, right: float) -> float:
+    """JavaScript ``left / right`` (division by zero gives infinities or NaN)."""
+    if right == 0:
+        if left == 0 or left != left:
+            return math.nan
+        negative = (left < 0) != (math.copysign(1.0, right) < 0)
+        return -math.inf if negative else math.inf
+    return left / right
+
+
+def js_remainder(left: float, right: float) -> float:
+    """JavaScript ``left % right`` (the sign follows the dividend)."""
+    if right == 0 or not math.isfinite(left) or right != right or left != left:
+        return math.nan
+    if math.isinf(right):
+        return left
+    return math.fmod(left, right)
+
+
+def js_round_to_int(value: float, rounding: Callable[[float], int]) -> float | int:
+    """Round a finite number with ``rounding``; infinities and NaN stay as they are."""
+    return rounding(value) if math.isfinite(value) else value

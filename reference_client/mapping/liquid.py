@@ -24,7 +24,13 @@ from liquid.builtin.tags.echo_tag import EchoNode, EchoTag
 from liquid.tag import Tag
 
 from reference_client.js.json import dumps
-from reference_client.js.numbers import number_to_string
+from reference_client.js.numbers import (
+    js_divide,
+    js_remainder,
+    js_round_to_int,
+    number_to_string,
+    to_number,
+)
 from reference_client.js.values import utf16_length
 from reference_client.mapping.errors import LiquidError
 from reference_client.mapping.liquid_filters import FILTERS as LIQUIDJS_FILTERS
@@ -57,7 +63,6 @@ DISABLED_FILTERS = (
 
 _RAW_OPEN = re.compile(r"\{%-?\s*raw\s*-?%\}")
 _RAW_CLOSE = re.compile(r"\{%-?\s*endraw\s*-?%\}")
-_JS_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
 def _line_col(source: str, index: int) -> str:
@@ -143,65 +148,9 @@ def _disabled_filter(name: str) -> Callable[..., Any]:
     return disabled
 
 
-def to_js_number(value: Any) -> float | int:
-    """JavaScript ``Number(value)`` for liquid values."""
-    if value is None or value is False:
-        return 0
-    if value is True:
-        return 1
-    if isinstance(value, int | float):
-        return value
-    if isinstance(value, str):
-        text = value.strip()
-        if text == "":
-            return 0
-        if _JS_NUMBER.fullmatch(text):
-            number = float(text)
-            return int(number) if number.is_integer() and abs(number) < 2**53 else number
-        if text in ("Infinity", "+Infinity", "-Infinity"):
-            return -math.inf if text[0] == "-" else math.inf
-        lowered = text.lower()
-        for prefix, base in (("0x", 16), ("0o", 8), ("0b", 2)):
-            if lowered.startswith(prefix):
-                try:
-                    return int(text[2:], base)
-                except ValueError:
-                    return math.nan
-        return math.nan
-    if isinstance(value, list):
-        if not value:
-            return 0
-        if len(value) == 1:
-            return to_js_number(liquid_string(value[0]) if value[0] is not None else "")
-    return math.nan
-
-
-def _js_divide(left: float, right: float) -> float:
-    if right == 0:
-        if left == 0 or left != left:
-            return math.nan
-        negative = (left < 0) != (math.copysign(1.0, right) < 0)
-        return -math.inf if negative else math.inf
-    return left / right
-
-
 def _number(value: Any) -> float | int:
-    """liquidjs ``toNumber``: ``+value || 0`` (anything non-numeric counts as 0)."""
-    number = to_js_number(value)
-    return 0 if number != number else number
-
-
-def _js_remainder(left: float, right: float) -> float:
-    """JavaScript ``left % right`` (the sign follows the dividend)."""
-    if right == 0 or not math.isfinite(left) or right != right or left != left:
-        return math.nan
-    if math.isinf(right):
-        return left
-    return math.fmod(left, right)
-
-
-def _js_round_to_int(value: float, rounding: Callable[[float], int]) -> float | int:
-    return rounding(value) if math.isfinite(value) else value
+    """liquidjs ``toNumber`` of a liquid value."""
+    return to_number(value, liquid_string)
 
 
 def _plus(value: Any, other: Any = None) -> Any:
@@ -217,15 +166,15 @@ def _times(value: Any, other: Any = None) -> Any:
 
 
 def _divided_by(value: Any, other: Any = None, integer_arithmetic: Any = False) -> Any:
-    result = _js_divide(float(_number(value)), float(_number(other)))
+    result = js_divide(float(_number(value)), float(_number(other)))
     if _number(integer_arithmetic):
-        return _js_round_to_int(result, math.floor)
+        return js_round_to_int(result, math.floor)
     return result
 
 
 def _modulo(value: Any, other: Any = None) -> Any:
     left, right = float(_number(value)), float(_number(other))
-    return _js_remainder(_js_remainder(left, right) + right, right)
+    return js_remainder(js_remainder(left, right) + right, right)
 
 
 def _abs(value: Any) -> Any:
@@ -241,11 +190,11 @@ def _at_most(value: Any, other: Any = None) -> Any:
 
 
 def _ceil(value: Any) -> Any:
-    return _js_round_to_int(float(_number(value)), math.ceil)
+    return js_round_to_int(float(_number(value)), math.ceil)
 
 
 def _floor(value: Any) -> Any:
-    return _js_round_to_int(float(_number(value)), math.floor)
+    return js_round_to_int(float(_number(value)), math.floor)
 
 
 def _shift_decimal(number: float, exponent: int) -> float:

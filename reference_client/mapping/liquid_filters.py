@@ -18,7 +18,7 @@ from urllib.parse import quote, unquote
 import liquid
 
 from reference_client.js import json as js_json
-from reference_client.js.numbers import to_js_string
+from reference_client.js.numbers import to_js_number, to_js_string, to_number
 from reference_client.js.undefined import UNDEFINED
 from reference_client.js.values import JS_WHITESPACE, trim, truthy, utf16_length
 
@@ -216,12 +216,12 @@ def _to_array(value: Any) -> list[Any]:
 
 
 def _sum(value: Any, prop: Any = None) -> Any:
-    from reference_client.mapping.liquid import _number
-
     total: int | float = 0
     for item in _to_array(value):
         picked = item.get(prop) if prop is not None and isinstance(item, dict) else item
-        total += _number(None if prop is not None and not isinstance(item, dict) else picked)
+        total += to_number(
+            None if prop is not None and not isinstance(item, dict) else picked, stringify
+        )
     return total
 
 
@@ -269,9 +269,7 @@ def _json(value: Any, space: Any = 0) -> Any:
 
 
 def _to_integer(value: Any) -> Any:
-    from reference_client.mapping.liquid import to_js_number
-
-    return to_js_number(value)
+    return to_js_number(value, stringify)
 
 
 def _push(value: Any, item: Any = None) -> list[Any]:
