@@ -48,12 +48,13 @@ def test_fault_item_errors(live: RunningMock) -> None:
 def test_fault_latency_and_path_filter(live: RunningMock) -> None:
     live.admin.fault(latency_ms=300, path="/v1/track")
     client = live.client()
-    started = time.perf_counter()
-    client.get("/me")
-    assert time.perf_counter() - started < 0.25
+    assert client.get("/me").status_code == 200
+    (queued,) = live.admin.http.get("/_mock/faults").json()["faults"]
+    assert queued["remaining"] == 1  # another path does not consume the fault
     started = time.perf_counter()
     assert client.post("/track", json=[{"user_id": "u", "event": "e"}]).status_code == 200
-    assert time.perf_counter() - started >= 0.3
+    assert time.perf_counter() - started >= 0.3  # the answer waited (a sleep never ends early)
+    assert live.admin.http.get("/_mock/faults").json() == {"faults": []}
 
 
 def test_fault_dropped_connection(live: RunningMock) -> None:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from mock_ortto import rules
+from mock_ortto.config import Settings
 from mock_ortto.testing import RunningMock
 from tests.mock_ortto.conftest import KEY
 
@@ -109,7 +108,6 @@ def test_depth_limit_is_per_item(live: RunningMock) -> None:
         ({"user_id": "u", "timestamp": "2024-02-30T00:00:00Z"}, "RFC 3339"),
         ({"user_id": "u", "audience_update_mode": "toggle"}, "audience_update_mode"),
         ({"user_id": "u", "audience": {"mode": "flip", "id": "aud_0001"}}, "mode"),
-        ({"user_id": "u", "audience": {"mode": "add", "id": "aud_9999"}}, "not found"),
         ({"user_id": 7}, "user_id"),
         ({"user_id": "u", "traits": []}, "traits"),
         ({"user_id": "u", "location": {"planet": "Mars"}}, "unknown keys"),
@@ -124,8 +122,18 @@ def test_per_item_errors(live: RunningMock, item: object, needle: str) -> None:
     assert response.status_code == 200
     errors = response.json()["errors"]
     assert len(errors) == 1 and errors[0]["index"] == 1
-    assert errors[0]["status"] in (400, 404)
+    assert errors[0]["status"] == 400
     assert needle in errors[0]["message"]
+    assert [c["user_id"] for c in live.admin.contacts(KEY)] == ["ok"]
+
+
+def test_item_naming_an_unknown_audience_is_a_per_item_404(live: RunningMock) -> None:
+    item = {"user_id": "u", "audience": {"mode": "add", "id": "aud_9999"}}
+    response = live.client().post("/identify", json=[{"user_id": "ok"}, item])
+    assert response.json() == {
+        "errors": [{"index": 1, "status": 404, "message": "audience aud_9999 not found"}]
+    }
+    assert live.admin.journal(1)[0]["item_errors"][0]["rule"] == "item.audience_unknown"
     assert [c["user_id"] for c in live.admin.contacts(KEY)] == ["ok"]
 
 
@@ -193,10 +201,24 @@ def test_activity_dedup(live: RunningMock) -> None:
     assert live.admin.journal(2)[1]["decisions"][0]["rule"] == "activity.dedup"
 
 
-def test_rules_table_is_served_and_complete(live: RunningMock) -> None:
-    served = live.admin.http.get("/_mock/rules").json()["rules"]
-    assert [r["id"] for r in served] == [r.id for r in rules.RULES]
-    assert json.dumps(served)  # JSON-ready
+def test_rules_table_states_the_limits_a_default_server_enforces(live: RunningMock) -> None:
+    served = {row["id"]: row for row in live.admin.http.get("/_mock/rules").json()["rules"]}
+    assert served["payload.max_items"] | {"summary": ""} == {
+        "id": "payload.max_items",
+        "category": "payload",
+        "value": 500,
+        "unit": "items",
+        "summary": "",
+        "source": "destination-code",
+        "setting": "max_items",
+    }
+    assert served["rate.free.10s"]["value"] == 20 and served["rate.free.60s"]["value"] == 60
+    assert served["churn.policy"]["value"] == "reentry"
+    assert served["rate.enabled"]["value"] is True
+    defaults = Settings().to_json()
+    for row in served.values():
+        if row["setting"] is not None and row["setting"] != "rate_windows":
+            assert row["value"] == defaults[row["setting"]], row["id"]
 
 
 def test_audience_name_limit_follows_the_runtime_setting(live: RunningMock) -> None:
