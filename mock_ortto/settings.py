@@ -147,7 +147,13 @@ class Setting:
         return value
 
     def from_text(self, text: str) -> Any:
-        """Parse a command-line or environment value, then :meth:`check` it."""
+        """Parse a command-line or environment value, then :meth:`check` it.
+
+        A refusal shows the text as written, so it reads as the same refusal of the same
+        value in JSON (``-5``, ``"sometimes"``).
+        """
+        literal = self.kind in ("integer", "number", "windows")
+        shown = text.strip() if literal else json.dumps(text)
         value: Any = text
         try:
             if self.kind == "integer":
@@ -165,7 +171,10 @@ class Setting:
                 value = json.loads(text)
         except ValueError:
             raise self.refuse(json.dumps(text)) from None
-        return self.check(value)
+        try:
+            return self.check(value)
+        except SettingError:
+            raise self.refuse(shown) from None
 
     def metavar(self) -> str:
         """How the option's value is shown in ``--help``."""

@@ -16,8 +16,8 @@ ROOT = Path(__file__).resolve().parents[2]
 class ServerProcess:
     """A mock server in its own process."""
 
-    def __init__(self, *args: str) -> None:
-        env = dict(os.environ, PYTHONPATH=str(ROOT))
+    def __init__(self, *args: str, env: dict[str, str] | None = None) -> None:
+        env = dict(os.environ, PYTHONPATH=str(ROOT), **(env or {}))
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "mock_ortto", "serve", "--port", "0", *args],
             cwd=ROOT,
