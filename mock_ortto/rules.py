@@ -168,8 +168,23 @@ def _window_rules() -> tuple[Rule, ...]:
     )
 
 
-RULES: Final[tuple[Rule, ...]] = (*_OWN, *_setting_rules(), *_window_rules())
-"""Every rule, in the order the docs list them."""
+CATEGORIES: Final[tuple[Category, ...]] = (
+    "auth",
+    "churn",
+    "rate",
+    "payload",
+    "state",
+    "request",
+    "admin",
+)
+
+RULES: Final[tuple[Rule, ...]] = tuple(
+    sorted(
+        (*_OWN, *_setting_rules(), *_window_rules()),
+        key=lambda rule: CATEGORIES.index(rule.category),
+    )
+)
+"""Every rule, grouped by category in :data:`CATEGORIES` order (as the docs list them)."""
 
 RULES_BY_ID: Final[dict[str, Rule]] = {rule.id: rule for rule in RULES}
 _RATE_WINDOW = re.compile(r"rate\.[^.]+\.[0-9]+s")
