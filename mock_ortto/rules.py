@@ -159,7 +159,8 @@ def _window_rules() -> tuple[Rule, ...]:
             "rate",
             limit,
             f"requests/{window} s",
-            f"{plan.capitalize()} plan, {window}-second window.",
+            f"{plan.capitalize()} plan: at most {limit} requests per API key in each"
+            f" {window}-second window; more get 429 with Ortto's body and Retry-After.",
             "ortto-docs",
             "rate_windows",
         )

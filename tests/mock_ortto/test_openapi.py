@@ -67,3 +67,18 @@ def test_the_document_has_no_unread_extensions() -> None:
     for batch in BATCHES:
         operation = DOC["paths"][batch.path][batch.method]
         assert batch.item_schema in operation["requestBody"]["description"]
+
+
+def test_the_document_describes_exactly_the_routes_the_app_serves() -> None:
+    from mock_ortto.app import create_app
+
+    app = create_app(ServerConfig())
+    served = {
+        (rule.rule.replace("<int:entry_id>", "{entry_id}"), method.lower())
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        for method in rule.methods or ()
+        if method not in ("HEAD", "OPTIONS")
+    }
+    documented = {(path, method) for path, item in DOC["paths"].items() for method in item}
+    assert served == documented
