@@ -9,6 +9,12 @@ from mock_ortto.models import Activity, Audience, Contact, Membership, TimelineE
 
 JSON = dict[str, Any]
 
+RENAMED: dict[str, dict[str, str]] = {
+    "Membership": {"pending_at": "pending_since", "changes": "recent_changes"},
+}
+"""Model fields whose JSON key differs, per model; every other field keeps its name."""
+_MEMBERSHIP = RENAMED["Membership"]
+
 
 def _ts(value: Any, default: float = 0.0) -> float:
     if isinstance(value, str):
@@ -97,8 +103,8 @@ def membership(m: Membership) -> JSON:
         "member": m.member,
         "last_exit_at": _opt_ts(m.last_exit_at),
         "pending": m.pending,
-        "pending_since": _opt_ts(m.pending_at),
-        "recent_changes": [iso(t) for t in m.changes],
+        _MEMBERSHIP["pending_at"]: _opt_ts(m.pending_at),
+        _MEMBERSHIP["changes"]: [iso(t) for t in m.changes],
         "updated_at": iso(m.updated_at),
     }
 
@@ -106,7 +112,7 @@ def membership(m: Membership) -> JSON:
 def membership_from(d: JSON) -> Membership:
     """Membership from its JSON shape."""
     last_exit = d.get("last_exit_at")
-    pending_since = d.get("pending_since")
+    pending_since = d.get(_MEMBERSHIP["pending_at"])
     pending = d.get("pending")
     return Membership(
         audience_id=d["audience_id"],
@@ -117,7 +123,7 @@ def membership_from(d: JSON) -> Membership:
         pending_at=(_ts(pending_since) if isinstance(pending_since, str) else None)
         if pending is not None
         else None,
-        changes=[_ts(t) for t in d.get("recent_changes", [])],
+        changes=[_ts(t) for t in d.get(_MEMBERSHIP["changes"], [])],
         updated_at=_ts(d.get("updated_at")),
     )
 

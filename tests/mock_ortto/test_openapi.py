@@ -44,7 +44,7 @@ def test_every_view_matches_its_record_schema_key_for_key(live: RunningMock) -> 
     )
     client.put("/audiences/members", json=[{"user_id": "u", **member}])  # blocked: pending
     account = live.admin.snapshot()["accounts"][KEY]
-    for key, name in RECORDS.items():
+    for key, (name, _, _) in RECORDS.items():
         schema = COMPONENTS[name]
         validate = fastjsonschema.compile(_inline(schema, COMPONENTS))
         assert account[key], key
