@@ -13,7 +13,15 @@ from __future__ import annotations
 
 import nox
 
-nox.options.sessions = ["lint", "typing", "tests", "contract", "docs", "docs-browser"]
+nox.options.sessions = [
+    "lint",
+    "typing",
+    "tests",
+    "contract",
+    "docs",
+    "docs-browser",
+    "docs-examples",
+]
 nox.options.reuse_existing_virtualenvs = True
 nox.options.error_on_missing_interpreters = True
 
@@ -73,6 +81,27 @@ def docs_browser(session: nox.Session) -> None:
         "tests/docs/test_browser.py",
         *session.posargs,
         env={**DOCS_ENV, "DOCS_BROWSER": "1"},
+    )
+
+
+@nox.session(name="docs-examples")
+def docs_examples(session: nox.Session) -> None:
+    """Every code block in docs/ and README.md, run against a live mock; shown output checked.
+
+    ``nox -s docs-examples -- --update-examples`` rewrites shown output that changed.
+    """
+    session.install("-e", ".[test]")
+    session.run(
+        "python",
+        "-m",
+        "pytest",
+        "-p",
+        "tests.docs_examples.plugin",
+        "-p",
+        "no:cacheprovider",
+        "docs",
+        "README.md",
+        *session.posargs,
     )
 
 
