@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 ELLIPSIS = "..."
-"""A line holding only ``...`` in the shown output matches any number of lines."""
+"""A line holding only ``...`` (indented or not) in the shown output matches any lines."""
 
 SHOWN_ENDPOINT = "127.0.0.1:8089"
 """The mock's address as every page shows it; the runner's mock listens elsewhere."""
@@ -33,7 +33,7 @@ def matches(expected: str, actual: str) -> bool:
 
     def match(i: int, j: int) -> bool:
         while i < len(want):
-            if want[i] == ELLIPSIS:
+            if want[i].strip() == ELLIPSIS:
                 return any(match(i + 1, k) for k in range(j, len(got) + 1))
             if j >= len(got) or want[i] != got[j]:
                 return False
