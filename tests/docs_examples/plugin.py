@@ -107,6 +107,8 @@ class BlockItem(pytest.Item):
     def __init__(self, *, block: Block, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.block = block
+        if block.kind == "skip" and problem(block) is None:
+            self.add_marker(pytest.mark.skip(reason=f"{block.where}: {block.argument}"))
 
     def runtest(self) -> None:
         block = self.block
@@ -114,9 +116,6 @@ class BlockItem(pytest.Item):
         if wrong:
             raise BlockFailed(wrong)
         kind = block.kind
-        if kind == "skip":
-            COUNTS["skipped"] += 1
-            pytest.skip(f"{block.where}: {block.argument}")
         assert isinstance(self.parent, MarkdownPage)
         page = self.parent.shared()
         COUNTS[kind] += 1
@@ -197,7 +196,8 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         f"{k} {COUNTS[k]}" for k in ("python", "console", "shell", "http", "pytest") if COUNTS[k]
     )
     terminalreporter.write_line(
-        f"docs examples: {ran} blocks ran ({kinds}), {COUNTS['skipped']} skipped, "
+        f"docs examples: {ran} blocks ran ({kinds}), "
+        f"{len(terminalreporter.stats.get('skipped', []))} skipped, "
         f"{COUNTS['file']} files written, {COUNTS['diagram']} diagrams; "
         f"{time.monotonic() - STARTED:.1f} s"
     )
