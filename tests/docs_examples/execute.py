@@ -11,6 +11,7 @@ import contextlib
 import io
 import os
 import shlex
+import signal
 import subprocess
 import sys
 import tempfile
@@ -117,25 +118,27 @@ class Page:
         """Run ``script`` in bash with the page's exports; keep the exports it leaves."""
         exports = self.workdir / ".docs-example-exports"
         prelude = f"{self.exports}\ntrap 'export -p > {shlex.quote(str(exports))}' EXIT\n"
+        process = subprocess.Popen(
+            ["bash", "-c", prelude + script],
+            cwd=self.workdir,
+            env=self._environment(),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,  # its own process group, so a timeout ends every child
+        )
         try:
-            done = subprocess.run(
-                ["bash", "-c", prelude + script],
-                cwd=self.workdir,
-                env=self._environment(),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-                timeout=BLOCK_TIMEOUT,
-                start_new_session=True,
-            )
+            output, _ = process.communicate(timeout=BLOCK_TIMEOUT)
         except subprocess.TimeoutExpired as error:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
             raise BlockFailed(
                 f"{block.where}: still running after {BLOCK_TIMEOUT:.0f} s"
             ) from error
         if exports.exists():
             self.exports = exports.read_text(encoding="utf-8")
-        return done.returncode, self.shown(done.stdout)
+        return process.returncode, self.shown(output)
 
     def run_shell(self, block: Block) -> str:
         """A ``bash``/``sh`` block: one script; it must succeed. Returns its output."""

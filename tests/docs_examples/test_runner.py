@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conformance.vectors import REPO
+from tests.docs_examples import execute
 from tests.docs_examples.blocks import PageError, parse_page, problem
 from tests.docs_examples.compare import matches
 from tests.docs_examples.execute import console_commands
@@ -149,3 +150,24 @@ def test_a_changed_output_fails_with_a_diff_and_update_rewrites_it(tmp_path: Pat
     assert updated.returncode == 0, updated.stdout
     assert '"id": "aud_0001"' in (tmp_path / "page.md").read_text(encoding="utf-8")
     assert _run_pages(tmp_path, (tmp_path / "page.md").read_text(encoding="utf-8")).returncode == 0
+
+
+def test_a_block_that_hangs_fails_and_leaves_no_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(execute, "BLOCK_TIMEOUT", 1.0)
+    page = execute.Page(base_url="http://127.0.0.1:1", workdir=tmp_path)
+    (block,) = parse_page(tmp_path / "p.md", "```bash\nsleep 600 & echo $! > pid\nsleep 600\n```\n")
+    with pytest.raises(execute.BlockFailed, match="still running after 1 s"):
+        page.run_shell(block)
+    child = int((tmp_path / "pid").read_text())
+    assert _gone_or_zombie(child)
+
+
+def _gone_or_zombie(pid: int) -> bool:
+    """A killed orphan may linger as a zombie until init reaps it; either way it is not running."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return True
+    return state in {"Z", "X"}
