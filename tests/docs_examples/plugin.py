@@ -8,6 +8,7 @@ rewrites the shown output of blocks whose output changed, instead of failing the
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -22,6 +23,7 @@ from tests.docs_examples.execute import BlockFailed, Page, normal_response
 
 COUNTS: Counter[str] = Counter()
 EDITS: dict[Path, list[tuple[int, int, str, str]]] = {}
+WORKDIRS: list[Path] = []
 STARTED = time.monotonic()
 
 
@@ -80,6 +82,7 @@ class MarkdownPage(pytest.File):
         """The page's state, created (mock reset, clock frozen) by the first block that runs."""
         if self.page is None:
             self.page = Page.start(_MockServer.base_url())
+            WORKDIRS.append(self.page.workdir)
         return self.page
 
 
@@ -186,6 +189,8 @@ def apply_edits() -> None:
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     _MockServer.stop()
+    for workdir in WORKDIRS:
+        shutil.rmtree(workdir, ignore_errors=True)
     if EDITS:
         apply_edits()
 
