@@ -132,13 +132,19 @@ HTTP/1.1 200 OK
 ```console
 $ mock-ortto serve
 ```
+
+<!-- docs-example: pytest -->
+```python
+def test_a_fresh_mock(mock_ortto):
+    assert mock_ortto.admin.contacts() == []
+```
 """
 
 
 def test_a_page_runs_against_a_live_mock_with_a_frozen_clock(tmp_path: Path) -> None:
     done = _run_pages(tmp_path, LIVE_PAGE)
     assert done.returncode == 0, done.stdout
-    assert "2 blocks ran (console 1, http 1), 1 skipped" in done.stdout
+    assert "3 blocks ran (console 1, http 1, pytest 1), 1 skipped" in done.stdout
 
 
 def test_a_changed_output_fails_with_a_diff_and_update_rewrites_it(tmp_path: Path) -> None:
