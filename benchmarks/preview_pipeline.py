@@ -1,46 +1,137 @@
-"""Events per second through the full preview pipeline (map, validate, clean, serialise).
+"""Reference client speed, side by side with Segment's own Node runtime on the same events.
 
-Runs the default Upsert Contact mapping over 100k varied identify events with
-:class:`reference_client.api.OrttoActions` and a preview transport: the real code path of
-``preview``, in batches of 500, on one core. Prints the figure; the goal is 20,000 events/s.
+Three figures, measured in one run on the same varied identify events:
+
+* the preview pipeline (:meth:`reference_client.api.OrttoActions.preview_upsert`: map,
+  clean, validate, build the items, ``JSON.stringify``) in batches of 500;
+* Segment's runtime (``@segment/actions-core``) running the published destination's
+  ``onBatch`` with the same default mapping, its request client stubbed (the body still goes
+  through ``JSON.stringify``); installed from npm like ``tools/differential``;
+* ``ortto-reference send`` of the events into a local ``mock-ortto serve`` (end to end, real
+  HTTP), with the mock on another core.
+
+The Python side and Node share one core (``--cpu``); the mock gets the other one. Goals: the
+preview pipeline at least 1.5x the Node runtime; ``send`` at least 0.5x the preview rate.
+
+Run: ``python -m benchmarks.preview_pipeline [--events 50000] [--repeat 3] [--no-node]``.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 
 from benchmarks.events import identify_events
+from benchmarks.processes import pin, running_mock
 from reference_client.api import OrttoActions
+from reference_client.definitions import ORTTO_ACTIONS
 
-GOAL = 20_000
+ROOT = Path(__file__).resolve().parents[1]
+NODE_GOAL = 1.5
+SEND_GOAL = 0.5
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--events", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
-    events = identify_events(args.events)
+def preview_rate(events: list[dict[str, object]], repeat: int) -> float:
+    """Best events/s of the preview pipeline over ``repeat`` runs."""
     client = OrttoActions("pau-0a1b2c3d", endpoint="http://127.0.0.1:9")
     best = 0.0
-    for attempt in range(args.repeat):
+    for _ in range(repeat):
         gc.collect()
         started = time.perf_counter()
         preview = client.preview_upsert(events)
         elapsed = time.perf_counter() - started
         assert len(preview.outcomes) == len(events)
-        sent = sum(len(r.body or b"") for r in preview.requests)
-        rate = len(events) / elapsed
-        best = max(best, rate)
-        print(
-            f"run {attempt + 1}: {len(events)} events in {elapsed:.2f} s = {rate:,.0f} events/s "
-            f"({len(preview.requests)} requests, {sent / 1e6:.1f} MB of JSON)"
-        )
-    verdict = "meets" if best >= GOAL else "misses"
-    print(f"preview pipeline: best {best:,.0f} events/s ({verdict} the {GOAL:,} events/s goal)")
+        best = max(best, len(events) / elapsed)
+    return best
+
+
+def node_rate(events_file: Path, mapping_file: Path, repeat: int, workdir: Path) -> float | None:
+    """Best events/s of the Node runtime's ``onBatch``, or None when Node is not usable."""
+    if shutil.which("node") is None or shutil.which("npm") is None:
+        print("Node runtime: skipped (node and npm are needed)")
+        return None
+    from tools.differential.__main__ import prepare
+
+    try:
+        harness = prepare(workdir)
+    except (subprocess.CalledProcessError, SystemExit) as exc:
+        print(f"Node runtime: skipped (could not install it from npm: {exc})")
+        return None
+    script = harness / "node_onbatch.js"
+    shutil.copy(Path(__file__).with_name("node_onbatch.js"), script)
+    done = subprocess.run(
+        ["node", script.name, str(events_file), str(mapping_file), "500", str(repeat)],
+        cwd=harness,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    runs = [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+    return max(r["events"] / r["seconds"] for r in runs)
+
+
+def send_rate(events_file: Path, count: int, mock_cpu: int | None) -> float:
+    """Events/s of ``ortto-reference send`` into a local mock (in-memory store)."""
+    with running_mock(["--rate-limit", "off"], cpu=mock_cpu) as base_url:
+        started = time.perf_counter()
+        subprocess.run(
+            [
+                sys.executable, "-m", "reference_client", "send", str(events_file),
+                "--api-key", "pau-0a1b2c3d", "--endpoint", base_url, "--quiet",
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        return count / (time.perf_counter() - started)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Measure and print the three rates and their ratios."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--events", type=int, default=50_000)
+    parser.add_argument("--send-events", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--cpu", type=int, default=1, help="core for Python and Node")
+    parser.add_argument("--no-node", action="store_true")
+    parser.add_argument("--no-send", action="store_true")
+    parser.add_argument("--workdir", type=Path, default=ROOT / ".differential")
+    args = parser.parse_args(argv)
+    mock_cpu = pin(args.cpu)
+    events = identify_events(args.events)
+    with tempfile.TemporaryDirectory() as tmp:
+        events_file = Path(tmp) / "events.json"
+        events_file.write_text(json.dumps(events))
+        mapping_file = Path(tmp) / "mapping.json"
+        mapping = ORTTO_ACTIONS.action("upsertContactProfile").default_mapping()
+        mapping_file.write_text(json.dumps(mapping))
+        print(f"{args.events:,} identify events, batches of 500, pinned to core {args.cpu}")
+        node = None if args.no_node else node_rate(events_file, mapping_file, args.repeat,
+                                                   args.workdir.resolve())  # fmt: skip
+        preview = preview_rate(events, args.repeat)
+        print(f"preview pipeline (Python) : {preview:9,.0f} events/s")
+        if node is not None:
+            ratio = preview / node
+            verdict = "meets" if ratio >= NODE_GOAL else "misses"
+            print(f"Node runtime onBatch      : {node:9,.0f} events/s")
+            print(f"preview / Node            : {ratio:9.2f}x ({verdict} the {NODE_GOAL}x goal)")
+        if not args.no_send:
+            send_file = Path(tmp) / "send.json"
+            send_file.write_text(json.dumps(identify_events(args.send_events, seed=176)))
+            sent = send_rate(send_file, args.send_events, mock_cpu)
+            ratio = sent / preview
+            verdict = "meets" if ratio >= SEND_GOAL else "misses"
+            print(f"send into local mock      : {sent:9,.0f} events/s ({args.send_events:,} events)")
+            print(f"send / preview            : {ratio:9.2f}x ({verdict} the {SEND_GOAL}x goal)")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
