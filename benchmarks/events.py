@@ -48,3 +48,37 @@ def identify_events(count: int, seed: int = 175) -> list[dict[str, Any]]:
     """``count`` varied identify events."""
     rng = random.Random(seed)
     return [identify_event(rng, i) for i in range(count)]
+
+
+def track_event(rng: random.Random, index: int) -> dict[str, Any]:
+    """One track event for the same population of users."""
+    event = identify_event(rng, index)
+    event["type"] = "track"
+    event["event"] = rng.choice(["Order Completed", "Signed Up", "Page Viewed"])
+    event["properties"] = {"revenue": rng.randint(1, 900), "currency": "AUD", "items": 2}
+    return event
+
+
+def audience_event(rng: random.Random, index: int, audience_id: str) -> dict[str, Any]:
+    """One Engage audience identify event (member of ``audience_id`` or leaving it)."""
+    event = identify_event(rng, index)
+    key = "bench_audience"
+    event.setdefault("traits", {})[key] = rng.random() < 0.8
+    event["context"]["personas"] = {
+        "computation_class": "audience",
+        "computation_key": key,
+        "external_audience_id": audience_id,
+    }
+    return event
+
+
+def track_events(count: int, seed: int = 175) -> list[dict[str, Any]]:
+    """``count`` varied track events."""
+    rng = random.Random(seed)
+    return [track_event(rng, i) for i in range(count)]
+
+
+def audience_events(count: int, audience_id: str, seed: int = 175) -> list[dict[str, Any]]:
+    """``count`` varied Engage audience events for ``audience_id``."""
+    rng = random.Random(seed)
+    return [audience_event(rng, i, audience_id) for i in range(count)]

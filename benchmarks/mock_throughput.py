@@ -1,11 +1,22 @@
-"""Throughput of 100-item ``/v1/identify`` batches: mock_ortto vs. a bare Flask app.
+"""Throughput of mock_ortto against its ceiling and Prism, side by side in one run.
 
-Both run on waitress (same threads) in their own process; the load generator uses
-keep-alive ``http.client`` connections from several threads. The bare app only parses the
-JSON body and answers ``{"errors": []}``; the mock validates every item, applies the merge
-rule and keeps state (in-memory store). Prism is compared too when ``npx`` can fetch it.
+Method: every server runs on one core (``taskset``), the load generator (Debian's ``wrk``
+with ``wrk_bodies.lua``) on the other, on loopback with keep-alive connections. Request
+bodies are produced by the reference client (``preview_*``): 100- and 500-item
+``POST /v1/identify``, 100-item ``POST /v1/track`` and ``PUT /v1/audiences/members``.
 
-Run: ``python -m benchmarks.mock_throughput [--seconds 8] [--clients 4]``.
+Servers:
+
+1. the ceiling: a bare Flask app (``bare_app.py``: parse the JSON array, answer
+   ``{"errors": []}``) on waitress and on gunicorn with one sync worker; the faster is the
+   ceiling of each workload;
+2. ``mock-ortto serve`` as it runs by default (in-memory store, waitress), then with the
+   SQLite store in one process, then ``--workers 2`` (gunicorn, SQLite); rate limits off;
+3. Prism (``@stoplight/prism-cli``, installed from npm into ``.bench/``) mocking the mock's own
+   ``/openapi.json``, in its default configuration and with ``-v error``.
+
+Prints requests/s, items/s, p50 and p99 latency, and ratios to the ceiling and to Prism's
+fastest configuration. Run: ``python -m benchmarks.mock_throughput [--seconds 10]``.
 """
 
 from __future__ import annotations
@@ -13,226 +24,272 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import threading
-import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-ROOT = Path(__file__).resolve().parents[1]
+from benchmarks.events import audience_events, identify_events, track_events
+from benchmarks.processes import ROOT, cores, free_port, mock_command, pinned, running
+from reference_client.api import OrttoActions, OrttoAudiences
+
 KEY = "pau-0a1b2c3d4e5f6a7b"
+LUA = Path(__file__).with_name("wrk_bodies.lua")
+PRISM_DIR = ROOT / ".bench" / "prism"
+PRISM_BIN = PRISM_DIR / "node_modules" / ".bin" / "prism"
+BODIES_PER_WORKLOAD = 32
+MOCK_GOAL = 0.5
+SQLITE_GOAL = 0.25
 
 
-def bare_app() -> Any:
-    """A Flask app that parses the body and answers ``{"errors": []}``."""
-    from flask import Flask, Response, request
+@dataclass(frozen=True)
+class Workload:
+    """One kind of request: method, path, items per body and the bodies themselves."""
 
-    app = Flask("bare", root_path=str(ROOT))
-
-    @app.post("/v1/identify")
-    def identify() -> Response:
-        json.loads(request.get_data())
-        return Response('{"errors":[]}', mimetype="application/json")
-
-    return app
+    name: str
+    method: str
+    path: str
+    items: int
+    bodies: list[bytes]
 
 
-def _serve(kind: str, port: int, threads: int) -> None:
-    from waitress import serve
+@dataclass(frozen=True)
+class Figures:
+    """What wrk saw for one server and one workload."""
 
-    if kind == "bare":
-        app = bare_app()
-    else:
-        from mock_ortto.app import create_app
-        from mock_ortto.config import ServerConfig, Settings
-
-        app = create_app(ServerConfig(settings=Settings(rate_limit=False)))
-    serve(app, host="127.0.0.1", port=port, threads=threads, ident="bench", _quiet=True)
+    requests_per_s: float
+    p50_ms: float
+    p99_ms: float
+    non2xx: int
+    socket_errors: int
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _bodies(count: int = 64) -> list[bytes]:
+def workloads(selected: Sequence[str]) -> list[Workload]:
+    """Bodies exactly as the reference client builds them (``batch_size`` items per request)."""
+    actions = OrttoActions(KEY, endpoint="http://127.0.0.1:9")
+    audiences = OrttoAudiences(KEY, endpoint="http://127.0.0.1:9")
+    specs: dict[str, tuple[OrttoActions | OrttoAudiences, str, str, str, int]] = {
+        "identify100": (actions, "upsertContactProfile", "POST", "/v1/identify", 100),
+        "identify500": (actions, "upsertContactProfile", "POST", "/v1/identify", 500),
+        "track100": (actions, "trackActivity", "POST", "/v1/track", 100),
+        "members100": (audiences, "syncAudience", "PUT", "/v1/audiences/members", 100),
+    }
     out = []
-    for b in range(count):
-        items = [
-            {
-                "timestamp": "2024-05-01T10:01:00.000Z",
-                "message_id": f"msg-{b}-{i}",
-                "user_id": f"user-{b}-{i}",
-                "anonymous_id": f"anon-{b}-{i}",
-                "enable_batching": True,
-                "ip": "203.0.113.11",
-                "location": {"country": "Australia", "city": "Perth"},
-                "traits": {"email": f"u{b}.{i}@example.com", "first_name": "Ann", "score": i},
-                "audience_update_mode": "add",
-                "batch_size": 500,
-            }
-            for i in range(100)
-        ]
-        out.append(json.dumps(items).encode())
+    for name in selected:
+        client, action, method, path, items = specs[name]
+        count = items * BODIES_PER_WORKLOAD
+        events = (
+            identify_events(count)
+            if action == "upsertContactProfile"
+            else track_events(count)
+            if action == "trackActivity"
+            else audience_events(count, "aud_0001")
+        )
+        mapping = {**client.destination.action(action).default_mapping(), "batch_size": items}
+        preview = client.preview(action, events, mapping)
+        out.append(Workload(name, method, path, items, [r.body or b"" for r in preview.requests]))
     return out
 
 
-def _wait(port: int, path: str = "/") -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"server on {port} did not start")
+def run_wrk(
+    port: int, work: Workload, seconds: float, connections: int, cpu: int | None, folder: Path
+) -> Figures:
+    """One wrk run against ``port``; the figures from the Lua ``done`` hook."""
+    bodies = folder / f"{work.name}.jsonl"
+    if not bodies.exists():
+        bodies.write_bytes(b"\n".join(work.bodies) + b"\n")
+    command = [
+        "wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency",
+        "-s", str(LUA), f"http://127.0.0.1:{port}{work.path}", "--", work.method, str(bodies), KEY,
+    ]  # fmt: skip
+    done = subprocess.run(pinned(command, cpu), capture_output=True, text=True, check=True)
+    line = [x for x in done.stdout.splitlines() if x.startswith("{")][-1]
+    raw = json.loads(line)
+    return Figures(
+        raw["requests"] / (raw["duration_us"] / 1e6),
+        raw["p50_us"] / 1000,
+        raw["p99_us"] / 1000,
+        raw["non2xx"],
+        raw["socket_errors"],
+    )
 
 
-def _load(port: int, seconds: float, clients: int, bodies: list[bytes]) -> tuple[float, int]:
-    stop = time.monotonic() + seconds
-    counts = [0] * clients
-    errors = [0] * clients
-    headers = {"Authorization": f"Bearer {KEY}", "Content-Type": "application/json"}
+def ensure_wrk() -> None:
+    """Install Debian's wrk with apt-get when missing (possible only as root)."""
+    if shutil.which("wrk"):
+        return
+    import os
 
-    def worker(n: int) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        i = n
-        while time.monotonic() < stop:
-            conn.request("POST", "/v1/identify", body=bodies[i % len(bodies)], headers=headers)
-            response = conn.getresponse()
-            response.read()
-            if response.status == 200:
-                counts[n] += 1
-            else:
-                errors[n] += 1
-            i += clients
+    if os.geteuid() != 0 or shutil.which("apt-get") is None:
+        raise SystemExit("wrk is needed: install it (apt-get install wrk); not root, cannot")
+    subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=False)
+    if not shutil.which("wrk"):
+        subprocess.run(["apt-get", "update", "-qq"], check=True)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
+
+
+def ensure_prism() -> Path | None:
+    """Prism from npm into ``.bench/prism`` (ignored by git); None when npm cannot."""
+    if PRISM_BIN.exists():
+        return PRISM_BIN
+    if shutil.which("npm") is None:
+        print("Prism: skipped (npm not found)")
+        return None
+    PRISM_DIR.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(
+        ["npm", "install", "--prefix", str(PRISM_DIR), "--no-audit", "--no-fund", "--silent",
+         "@stoplight/prism-cli@5"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    if done.returncode != 0 or not PRISM_BIN.exists():
+        print(f"Prism: skipped (npm install failed: {done.stderr.strip()[-200:]})")
+        return None
+    return PRISM_BIN
+
+
+def _post(port: int, method: str, path: str, body: bytes) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        headers = {"Authorization": f"Bearer {KEY}", "Content-Type": "application/json"}
+        conn.request(method, path, body=body, headers=headers)
+        answer = conn.getresponse()
+        return answer.status, answer.read()
+    finally:
         conn.close()
 
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(clients)]
-    started = time.monotonic()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.monotonic() - started
-    return sum(counts) / elapsed, sum(errors)
+
+def prepare_mock(port: int) -> None:
+    """Create the audience the membership bodies address (``aud_0001``)."""
+    status, body = _post(port, "POST", "/v1/audiences/create", b'{"name":"bench"}')
+    if status != 200 or json.loads(body)["id"] != "aud_0001":
+        raise RuntimeError(f"could not create the bench audience: {status} {body[:200]!r}")
 
 
-def _measure_running(
-    name: str,
-    proc: subprocess.Popen[bytes],
-    port: int,
-    seconds: float,
-    clients: int,
-    bodies: list[bytes],
-    settle: float = 0.0,
-) -> float:
-    """Warm up, load for ``seconds`` and stop the server process; requests/s."""
-    try:
-        _wait(port)
-        time.sleep(settle)
-        _load(port, 1.0, clients, bodies)  # warm-up
-        rate, errors = _load(port, seconds, clients, bodies)
-        if errors:
-            print(f"  {name}: {errors} non-200 answers")
-        return rate
-    finally:
-        proc.terminate()
-        proc.wait(timeout=15)
+def servers(
+    folder: Path, threads: int, prism: Path | None, openapi: Path
+) -> list[tuple[str, list[str], bool]]:
+    """``(name, command using {port}, is_mock)`` for every server, in run order."""
+    py = sys.executable
+    mock = [py, "-m", "mock_ortto", "serve", "--threads", str(threads), "--rate-limit", "off"]
+    sqlite = f"sqlite:{folder / 'bench.sqlite3'}"
+    sqlite2 = f"sqlite:{folder / 'bench2.sqlite3'}"
+    out: list[tuple[str, list[str], bool]] = [
+        ("ceiling: Flask on waitress", [py, "-m", "benchmarks.bare_app", "{port}", str(threads)],
+         False),
+        ("ceiling: Flask on gunicorn sync", [py, "-m", "gunicorn", "-w", "1", "-k", "sync",
+         "-b", "127.0.0.1:{port}", "benchmarks.bare_app:app"], False),
+        ("mock (memory, default)", [*mock, "--port", "{port}"], True),
+        ("mock (sqlite)", [*mock, "--port", "{port}", "--store", sqlite], True),
+        ("mock (sqlite, --workers 2)", [*mock, "--port", "{port}", "--store", sqlite2,
+         "--workers", "2"], True),
+    ]  # fmt: skip
+    if prism is not None:
+        base = [str(prism), "mock", "-h", "127.0.0.1", "-p", "{port}", str(openapi)]
+        out.append(("Prism (default)", base, False))
+        out.append(("Prism (-v error)", [*base, "-v", "error"], False))
+    return out
 
 
-def _measure(kind: str, seconds: float, clients: int, threads: int, bodies: list[bytes]) -> float:
-    port = _free_port()
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "benchmarks.mock_throughput",
-            "--serve",
-            kind,
-            "--port",
-            str(port),
-            "--threads",
-            str(threads),
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    return _measure_running(kind, proc, port, seconds, clients, bodies)
-
-
-def _measure_prism(seconds: float, clients: int, bodies: list[bytes]) -> float | None:
-    npx = shutil.which("npx")
-    if npx is None:
-        print("Prism: skipped (npx not found)")
-        return None
-    check = subprocess.run(
-        [npx, "-y", "@stoplight/prism-cli@5", "--version"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    if check.returncode != 0:
-        reason = (check.stderr or check.stdout).strip().splitlines()[-1:] or ["unknown error"]
-        print(f"Prism: skipped (npx could not install @stoplight/prism-cli: {reason[0]})")
-        return None
-    from mock_ortto.config import ServerConfig
-    from mock_ortto.openapi import build
-
-    doc_path = Path(tempfile.mkdtemp()) / "openapi.json"
-    doc_path.write_text(json.dumps(build(ServerConfig())))
-    port = _free_port()
-    proc = subprocess.Popen(
-        [
-            npx,
-            "-y",
-            "@stoplight/prism-cli@5",
-            "mock",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            str(doc_path),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    return _measure_running("prism", proc, port, seconds, clients, bodies, settle=2.0)
+def fetch_openapi(folder: Path, cpu: int | None) -> Path:
+    """The mock's own ``/openapi.json``, fetched from a running mock."""
+    port = free_port()
+    with running(mock_command([], port), port, cpu):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("GET", "/openapi.json")
+        document = conn.getresponse().read()
+        conn.close()
+    path = folder / "openapi.json"
+    path.write_bytes(document)
+    return path
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run both servers, print requests/s and the ratio."""
+    """Run every server against every workload; print the table and the ratios."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=float, default=8.0)
-    parser.add_argument("--clients", type=int, default=4)
-    parser.add_argument("--threads", type=int, default=4)
-    parser.add_argument("--serve", choices=("bare", "mock"), help=argparse.SUPPRESS)
-    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--seconds", type=float, default=10.0, help="per measurement")
+    parser.add_argument("--warmup", type=float, default=2.0)
+    parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=8, help="waitress threads")
+    parser.add_argument(
+        "--workloads", default="identify100,identify500,track100,members100",
+        help="comma-separated: identify100, identify500, track100, members100",
+    )  # fmt: skip
+    parser.add_argument("--only", default="", help="comma-separated server name fragments")
     parser.add_argument("--no-prism", action="store_true")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
-    if args.serve:
-        _serve(args.serve, args.port, args.threads)
-        return 0
-    bodies = _bodies()
-    print(f"100-item /v1/identify batches, {args.clients} clients, waitress {args.threads} threads")
-    bare = _measure("bare", args.seconds, args.clients, args.threads, bodies)
-    mock = _measure("mock", args.seconds, args.clients, args.threads, bodies)
-    print(f"bare Flask : {bare:8.1f} requests/s ({bare * 100:9.0f} items/s)")
-    print(f"mock_ortto : {mock:8.1f} requests/s ({mock * 100:9.0f} items/s)")
-    print(f"ratio      : {mock / bare:8.2f}x (goal >= 0.5x)")
-    if not args.no_prism:
-        prism = _measure_prism(args.seconds, args.clients, bodies)
-        if prism is not None:
-            print(f"Prism mock : {prism:8.1f} requests/s (ratio mock/prism {mock / prism:.2f}x)")
+    ensure_wrk()
+    available = cores()
+    server_cpu, load_cpu = (available[0], available[1]) if len(available) > 1 else (None, None)
+    works = workloads(args.workloads.split(","))
+    results: dict[str, dict[str, Figures]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        prism = None if args.no_prism else ensure_prism()
+        openapi = fetch_openapi(folder, server_cpu)
+        chosen = [s for s in servers(folder, args.threads, prism, openapi)
+                  if not args.only or any(f in s[0] for f in args.only.split(","))]  # fmt: skip
+        print(
+            f"server on core {server_cpu}, wrk on core {load_cpu}, {args.connections} keep-alive "
+            f"connections, {args.seconds:g} s per figure after {args.warmup:g} s warm-up"
+        )
+        for name, template, is_mock in chosen:
+            port = free_port()
+            command = [part.replace("{port}", str(port)) for part in template]
+            with running(command, port, server_cpu):
+                if is_mock:
+                    prepare_mock(port)
+                for work in works:
+                    run_wrk(port, work, args.warmup, args.connections, load_cpu, folder)
+                    figures = run_wrk(port, work, args.seconds, args.connections, load_cpu, folder)
+                    results.setdefault(work.name, {})[name] = figures
+                    print(f"  {work.name:11} {name:32} {figures.requests_per_s:8.1f} req/s")
+    report(works, results)
+    if args.json:
+        args.json.write_text(
+            json.dumps({w: {s: vars(f) for s, f in r.items()} for w, r in results.items()})
+        )
     return 0
+
+
+def report(works: list[Workload], results: dict[str, dict[str, Figures]]) -> None:
+    """The table: figures and ratios to the ceiling and to Prism's fastest configuration."""
+    for work in works:
+        rows = results.get(work.name, {})
+        ceilings = [f.requests_per_s for n, f in rows.items() if n.startswith("ceiling")]
+        prisms = [f.requests_per_s for n, f in rows.items() if n.startswith("Prism")]
+        ceiling = max(ceilings) if ceilings else None
+        prism = max(prisms) if prisms else None
+        print(f"\n{work.name}: {work.method} {work.path}, {work.items} items per request")
+        print(
+            f"| {'server':32} | {'req/s':>8} | {'items/s':>9} | {'p50 ms':>7} | {'p99 ms':>7} "
+            f"| {'/ceiling':>8} | {'/Prism':>7} | errors |"
+        )
+        print(f"|{'-' * 34}|{'-' * 10}|{'-' * 11}|{'-' * 9}|{'-' * 9}|{'-' * 10}|{'-' * 9}|--------|")
+        for name, f in rows.items():
+            to_ceiling = f"{f.requests_per_s / ceiling:.2f}" if ceiling else "-"
+            to_prism = f"{f.requests_per_s / prism:.2f}" if prism else "-"
+            errors = f.non2xx + f.socket_errors
+            print(
+                f"| {name:32} | {f.requests_per_s:8.1f} | {f.requests_per_s * work.items:9.0f} "
+                f"| {f.p50_ms:7.2f} | {f.p99_ms:7.2f} | {to_ceiling:>8} | {to_prism:>7} "
+                f"| {errors:6} |"
+            )
+        memory = rows.get("mock (memory, default)")
+        if memory and ceiling:
+            ratio = memory.requests_per_s / ceiling
+            print(f"in-memory mock / ceiling = {ratio:.2f} (goal >= {MOCK_GOAL})", end="")
+            if prism:
+                print(f"; / Prism fastest = {memory.requests_per_s / prism:.2f} (goal > 1)")
+            else:
+                print()
+        sqlite = rows.get("mock (sqlite)")
+        if sqlite and ceiling:
+            ratio = sqlite.requests_per_s / ceiling
+            print(f"SQLite mock / ceiling = {ratio:.2f} (goal >= {SQLITE_GOAL})")
 
 
 if __name__ == "__main__":
