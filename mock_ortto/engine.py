@@ -129,12 +129,16 @@ def _with_anon(contact: Contact, anon_id: str | None) -> Contact:
 
 def _merge_values(target: JSON, values: JSON | None) -> None:
     """Copy ``values`` into ``target``; a ``null`` value removes the key."""
-    if values:
-        for name, value in values.items():
-            if value is None:
-                target.pop(name, None)
-            else:
-                target[name] = value
+    if not values:
+        return
+    if None not in values.values():  # the common case: one C-level update
+        target.update(values)
+        return
+    for name, value in values.items():
+        if value is None:
+            target.pop(name, None)
+        else:
+            target[name] = value
 
 
 def _apply_profile(contact: Contact, item: JSON, now: float) -> None:

@@ -56,9 +56,12 @@ class _Generator:
             raise ValueError(f"fastcheck cannot compile keywords {sorted(unknown)}")
         declared = schema.get("type")
         names = [declared] if isinstance(declared, str) else list(declared or [])
-        if names:
-            types = ", ".join(t for n in names for t in _PY_TYPES[n])
-            self.emit(indent, f"if type({var}) not in ({types},): return False")
+        python_types = [t for n in names for t in _PY_TYPES[n]]
+        if len(python_types) == 1:
+            self.emit(indent, f"if type({var}) is not {python_types[0]}: return False")
+        elif python_types:
+            self.emit(indent, f"if type({var}) not in ({', '.join(python_types)},): return False")
+        only = python_types[0] if len(python_types) == 1 else None  # known after the test
         if "enum" in schema:
             values = list(schema["enum"])
             if all(type(v) is str for v in values):  # the common case: one set lookup
@@ -82,9 +85,8 @@ class _Generator:
             pattern = self.constant("_re", re.compile(schema["pattern"]))
             string_tests.append(f"{pattern}.search({var}) is None")
         if string_tests:
-            self.emit(
-                indent, f"if type({var}) is str and ({' or '.join(string_tests)}): return False"
-            )
+            guard = "" if only == "str" else f"type({var}) is str and "
+            self.emit(indent, f"if {guard}({' or '.join(string_tests)}): return False")
         for bound, op in (("minimum", "<"), ("maximum", ">")):
             if bound in schema:
                 self.emit(
@@ -97,9 +99,11 @@ class _Generator:
             self.emit(indent, f"if type({var}) in (list, tuple):")
             self.emit(indent + 1, f"for {item} in {var}:")
             self.value(schema["items"], item, indent + 2)
-        self.object(schema, var, indent)
+        self.object(schema, var, indent, known_dict=only == "dict")
 
-    def object(self, schema: Mapping[str, Any], var: str, indent: int) -> None:
+    def object(
+        self, schema: Mapping[str, Any], var: str, indent: int, known_dict: bool = False
+    ) -> None:
         properties: Mapping[str, Any] = schema.get("properties", {})
         required = list(schema.get("required", ()))
         extra = schema.get("additionalProperties", True)
@@ -107,20 +111,22 @@ class _Generator:
             raise ValueError("fastcheck only supports additionalProperties true or false")
         if not properties and not required and extra:
             return
-        self.emit(indent, f"if type({var}) is dict:")
+        if not known_dict:
+            self.emit(indent, f"if type({var}) is dict:")
+            indent += 1
         if extra is False:
             allowed = self.constant("_keys", frozenset(properties))
-            self.emit(indent + 1, f"if not {var}.keys() <= {allowed}: return False")
+            self.emit(indent, f"if not {var}.keys() <= {allowed}: return False")
         for key in required:
-            self.emit(indent + 1, f"if {key!r} not in {var}: return False")
+            self.emit(indent, f"if {key!r} not in {var}: return False")
         for key, sub in properties.items():
             child = self.name("v")
-            self.emit(indent + 1, f"{child} = {var}.get({key!r}, _MISSING)")
-            self.emit(indent + 1, f"if {child} is not _MISSING:")
+            self.emit(indent, f"{child} = {var}.get({key!r}, _MISSING)")
+            self.emit(indent, f"if {child} is not _MISSING:")
             before = len(self.lines)
-            self.value(sub, child, indent + 2)
+            self.value(sub, child, indent + 1)
             if len(self.lines) == before:
-                self.emit(indent + 2, "pass")
+                self.emit(indent + 1, "pass")
 
 
 def compile_check(

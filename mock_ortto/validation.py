@@ -208,21 +208,46 @@ def parse_json(raw: bytes) -> Any:
         ) from None
 
 
+_RECURSE_UP_TO = 64  # deeper values are walked without recursion
+
+
 def depth_exceeds(value: Any, limit: int) -> bool:
-    """Whether ``value`` nests deeper than ``limit`` containers (iterative, no recursion)."""
-    if type(value) is dict:
-        for inner in value.values():
-            if type(inner) is dict or type(inner) is list:
-                break
-        else:
-            return limit < 1
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        current, level = stack.pop()
-        if level > limit:
+    """Whether ``value`` nests deeper than ``limit`` containers.
+
+    Shallow values (nearly all of them) are walked recursively, which is cheapest; past
+    ``_RECURSE_UP_TO`` levels the walk goes on with an explicit stack, so no input can exhaust
+    the interpreter's recursion limit.
+    """
+    return _exceeds(value, limit, 1)
+
+
+def _exceeds(value: Any, limit: int, level: int) -> bool:
+    if level > limit:
+        return True
+    if level >= _RECURSE_UP_TO:
+        return _exceeds_iteratively(value, limit, level)
+    kind = type(value)
+    if kind is dict:
+        children = value.values()
+    elif kind is list:
+        children = value
+    else:
+        return False
+    for inner in children:
+        inner_kind = type(inner)
+        if (inner_kind is dict or inner_kind is list) and _exceeds(inner, limit, level + 1):
             return True
-        if isinstance(current, dict):
-            stack.extend((v, level + 1) for v in current.values() if isinstance(v, dict | list))
-        elif isinstance(current, list):
-            stack.extend((v, level + 1) for v in current if isinstance(v, dict | list))
+    return False
+
+
+def _exceeds_iteratively(value: Any, limit: int, level: int) -> bool:
+    stack: list[tuple[Any, int]] = [(value, level)]
+    while stack:
+        current, depth = stack.pop()
+        if depth > limit:
+            return True
+        if type(current) is dict:
+            stack.extend((v, depth + 1) for v in current.values() if type(v) in (dict, list))
+        elif type(current) is list:
+            stack.extend((v, depth + 1) for v in current if type(v) in (dict, list))
     return False

@@ -12,8 +12,10 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, is_dataclass
 from typing import Any
+
+import orjson
 
 from mock_ortto.clock import ClockState
 from mock_ortto.models import Activity, Audience, Contact, Membership, TimelineEvent
@@ -67,20 +69,47 @@ _ACCOUNT_TABLES = (
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"))  # ASCII: lone surrogates stay escaped
+    """JSON text of a value or a record (dataclass); orjson, else the standard encoder.
+
+    orjson refuses what it cannot write as UTF-8 (lone surrogates) and integers beyond 64
+    bits; the standard encoder writes those as ASCII escapes and digits.
+    """
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:
+        plain = asdict(value) if is_dataclass(value) and not isinstance(value, type) else value
+        return json.dumps(plain, separators=(",", ":"))
+
+
+def _loads(data: str) -> Any:
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError:  # lone surrogate escapes, huge integers
+        return json.loads(data)
 
 
 def _contact(data: str) -> Contact:
-    return Contact(**json.loads(data))
+    return Contact(**_loads(data))
 
 
 def _membership(data: str) -> Membership:
-    return Membership(**json.loads(data))
+    return Membership(**_loads(data))
 
 
 class _SQLiteTxn(Txn):
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._c = conn
+        self._touched: set[str] = set()
+        # The user and anonymous ids each loaded contact had, so that saving it rewrites
+        # only the index rows that changed.
+        self._indexed: dict[tuple[str, str], tuple[str | None, tuple[str, ...]]] = {}
+
+    def _loaded(self, key: str, data: str | None) -> Contact | None:
+        if data is None:
+            return None
+        contact = _contact(data)
+        self._indexed[(key, contact.id)] = (contact.user_id, tuple(contact.anonymous_ids))
+        return contact
 
     def _one(self, sql: str, *args: Any) -> Any:
         row = self._c.execute(sql, args).fetchone()
@@ -97,14 +126,16 @@ class _SQLiteTxn(Txn):
             self._c.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, value))
 
     def _touch(self, key: str) -> None:
-        self._c.execute("INSERT OR IGNORE INTO accounts VALUES (?)", (key,))
+        if key not in self._touched:
+            self._c.execute("INSERT OR IGNORE INTO accounts VALUES (?)", (key,))
+            self._touched.add(key)
 
     # global ------------------------------------------------------------------------------
     def get_clock(self) -> ClockState:
         raw = self._meta("clock")
         if raw is None:
             return ClockState()
-        data = json.loads(raw)
+        data = _loads(raw)
         return ClockState(float(data["offset"]), data["frozen_at"])
 
     def set_clock(self, state: ClockState) -> None:
@@ -142,7 +173,7 @@ class _SQLiteTxn(Txn):
 
     def faults(self) -> list[JSON]:
         raw = self._meta("faults")
-        return [] if raw is None else list(json.loads(raw))
+        return [] if raw is None else list(_loads(raw))
 
     def set_faults(self, faults: list[JSON]) -> None:
         self._set_meta("faults", _dumps(faults) if faults else None)
@@ -160,13 +191,13 @@ class _SQLiteTxn(Txn):
         rows = self._c.execute(
             "SELECT body FROM journal ORDER BY id DESC LIMIT ?", (limit,)
         ).fetchall()
-        return [json.loads(body) for (body,) in rows]
+        return [_loads(body) for (body,) in rows]
 
     def journal_entry(self, entry_id: int) -> JSON | None:
         if not 0 < entry_id < 2**63:  # beyond SQLite's INTEGER: cannot exist
             return None
         body = self._one("SELECT body FROM journal WHERE id = ?", entry_id)
-        return None if body is None else dict(json.loads(body))
+        return None if body is None else dict(_loads(body))
 
     def accounts(self) -> list[str]:
         return [k for (k,) in self._c.execute("SELECT key FROM accounts ORDER BY key")]
@@ -201,7 +232,7 @@ class _SQLiteTxn(Txn):
 
     def contact(self, key: str, contact_id: str) -> Contact | None:
         data = self._one("SELECT data FROM contacts WHERE key = ? AND id = ?", key, contact_id)
-        return None if data is None else _contact(data)
+        return self._loaded(key, data)
 
     def contact_by_user(self, key: str, user_id: str) -> Contact | None:
         data = self._one(
@@ -210,7 +241,7 @@ class _SQLiteTxn(Txn):
             key,
             user_id,
         )
-        return None if data is None else _contact(data)
+        return self._loaded(key, data)
 
     def contact_by_anon(self, key: str, anonymous_id: str) -> Contact | None:
         data = self._one(
@@ -219,23 +250,26 @@ class _SQLiteTxn(Txn):
             key,
             anonymous_id,
         )
-        return None if data is None else _contact(data)
+        return self._loaded(key, data)
 
     def save_contact(self, key: str, contact: Contact) -> None:
         self._touch(key)
         self._c.execute(
             "INSERT INTO contacts VALUES (?, ?, ?) ON CONFLICT (key, id)"
             " DO UPDATE SET data = excluded.data",
-            (key, contact.id, _dumps(asdict(contact))),
+            (key, contact.id, _dumps(contact)),
         )
-        if contact.user_id is not None:
+        user_id, anons = self._indexed.get((key, contact.id), (None, ()))
+        if contact.user_id is not None and contact.user_id != user_id:
             self._c.execute(
                 "INSERT OR REPLACE INTO users VALUES (?, ?, ?)", (key, contact.user_id, contact.id)
             )
         for anon in contact.anonymous_ids:
-            self._c.execute(
-                "INSERT OR REPLACE INTO anons VALUES (?, ?, ?)", (key, anon, contact.id)
-            )
+            if anon not in anons:
+                self._c.execute(
+                    "INSERT OR REPLACE INTO anons VALUES (?, ?, ?)", (key, anon, contact.id)
+                )
+        self._indexed[(key, contact.id)] = (contact.user_id, tuple(contact.anonymous_ids))
 
     def delete_contact(self, key: str, contact_id: str) -> None:
         self._c.execute("DELETE FROM contacts WHERE key = ? AND id = ?", (key, contact_id))
@@ -261,7 +295,7 @@ class _SQLiteTxn(Txn):
         self._touch(key)
         self._c.execute(
             "INSERT INTO activities (key, contact_id, data) VALUES (?, ?, ?)",
-            (key, activity.contact_id, _dumps(asdict(activity))),
+            (key, activity.contact_id, _dumps(activity)),
         )
         if activity.message_id is not None and activity.timestamp is not None:
             self._c.execute(
@@ -274,7 +308,7 @@ class _SQLiteTxn(Txn):
             "SELECT ord, data FROM activities WHERE key = ? AND contact_id = ?", (key, from_contact)
         ).fetchall()
         for ord_, data in rows:
-            record = json.loads(data)
+            record = _loads(data)
             record["contact_id"] = to_contact
             self._c.execute(
                 "UPDATE activities SET contact_id = ?, data = ? WHERE ord = ?",
@@ -289,28 +323,28 @@ class _SQLiteTxn(Txn):
                 "SELECT data FROM activities WHERE key = ? AND contact_id = ? ORDER BY ord",
                 (key, contact_id),
             )
-        return [Activity(**json.loads(data)) for (data,) in rows]
+        return [Activity(**_loads(data)) for (data,) in rows]
 
     def audience(self, key: str, audience_id: str) -> Audience | None:
         data = self._one("SELECT data FROM audiences WHERE key = ? AND id = ?", key, audience_id)
-        return None if data is None else Audience(**json.loads(data))
+        return None if data is None else Audience(**_loads(data))
 
     def audience_by_name(self, key: str, name: str) -> Audience | None:
         data = self._one(
             "SELECT data FROM audiences WHERE key = ? AND name = ? ORDER BY ord LIMIT 1", key, name
         )
-        return None if data is None else Audience(**json.loads(data))
+        return None if data is None else Audience(**_loads(data))
 
     def add_audience(self, key: str, audience: Audience) -> None:
         self._touch(key)
         self._c.execute(
             "INSERT INTO audiences (key, id, name, data) VALUES (?, ?, ?, ?)",
-            (key, audience.id, audience.name, _dumps(asdict(audience))),
+            (key, audience.id, audience.name, _dumps(audience)),
         )
 
     def audiences(self, key: str) -> list[Audience]:
         rows = self._c.execute("SELECT data FROM audiences WHERE key = ? ORDER BY ord", (key,))
-        return [Audience(**json.loads(data)) for (data,) in rows]
+        return [Audience(**_loads(data)) for (data,) in rows]
 
     def membership(self, key: str, audience_id: str, contact_id: str) -> Membership | None:
         data = self._one(
@@ -332,7 +366,7 @@ class _SQLiteTxn(Txn):
                 membership.audience_id,
                 membership.contact_id,
                 1 if membership.pending is not None else 0,
-                _dumps(asdict(membership)),
+                _dumps(membership),
             ),
         )
 
@@ -356,7 +390,7 @@ class _SQLiteTxn(Txn):
         self._touch(key)
         self._c.execute(
             "INSERT INTO timeline (key, audience_id, contact_id, data) VALUES (?, ?, ?, ?)",
-            (key, event.audience_id, event.contact_id, _dumps(asdict(event))),
+            (key, event.audience_id, event.contact_id, _dumps(event)),
         )
 
     def timeline(
@@ -367,14 +401,14 @@ class _SQLiteTxn(Txn):
             " AND (? IS NULL OR contact_id = ?) ORDER BY ord",
             (key, audience_id, audience_id, contact_id, contact_id),
         )
-        return [TimelineEvent(**json.loads(data)) for (data,) in rows]
+        return [TimelineEvent(**_loads(data)) for (data,) in rows]
 
     def move_timeline(self, key: str, from_contact: str, to_contact: str) -> None:
         rows = self._c.execute(
             "SELECT ord, data FROM timeline WHERE key = ? AND contact_id = ?", (key, from_contact)
         ).fetchall()
         for ord_, data in rows:
-            record = json.loads(data)
+            record = _loads(data)
             record["contact_id"] = to_contact
             self._c.execute(
                 "UPDATE timeline SET contact_id = ?, data = ? WHERE ord = ?",
