@@ -98,7 +98,8 @@ def _membership(data: str) -> Membership:
 
 class _SQLiteTxn(Txn):
     def __init__(self, conn: sqlite3.Connection) -> None:
-        self._c = conn
+        self._c = conn.cursor()  # one cursor per transaction: cheaper than conn.execute
+        self._audiences: dict[tuple[str, str], Audience] = {}
         self._touched: set[str] = set()
         # The user and anonymous ids each loaded contact had, so that saving it rewrites
         # only the index rows that changed.
@@ -203,6 +204,9 @@ class _SQLiteTxn(Txn):
         return [k for (k,) in self._c.execute("SELECT key FROM accounts ORDER BY key")]
 
     def reset(self, key: str | None) -> None:
+        self._audiences.clear()
+        self._indexed.clear()
+        self._touched.clear()
         if key is None:
             for table in (*_ACCOUNT_TABLES, "meta", "journal"):
                 self._c.execute(f"DELETE FROM {table}")
@@ -326,8 +330,15 @@ class _SQLiteTxn(Txn):
         return [Activity(**_loads(data)) for (data,) in rows]
 
     def audience(self, key: str, audience_id: str) -> Audience | None:
-        data = self._one("SELECT data FROM audiences WHERE key = ? AND id = ?", key, audience_id)
-        return None if data is None else Audience(**_loads(data))
+        found = self._audiences.get((key, audience_id))  # audiences never change once added
+        if found is None:
+            data = self._one(
+                "SELECT data FROM audiences WHERE key = ? AND id = ?", key, audience_id
+            )
+            if data is None:
+                return None
+            found = self._audiences[(key, audience_id)] = Audience(**_loads(data))
+        return found
 
     def audience_by_name(self, key: str, name: str) -> Audience | None:
         data = self._one(
@@ -436,6 +447,7 @@ class SQLiteStore(Store):
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA busy_timeout=60000")
+            conn.execute("PRAGMA cache_size=-65536")  # 64 MiB of pages: large stores stay fast
             conn.executescript(_SCHEMA)
             self._local.conn = conn
             self._local.pid = os.getpid()
