@@ -89,8 +89,16 @@ class AdminClient(_Closing):
         return dict(self._ok(self.http.put("/_mock/state", json=snapshot)))
 
     def _list(self, what: str, field_name: str, **params: str | None) -> list[JSON]:
-        query = {k: v for k, v in params.items() if v is not None}
-        return list(self._ok(self.http.get(f"/_mock/{what}", params=query))[field_name])
+        """Every record of a list endpoint, following its pages."""
+        query: dict[str, str | int] = {k: v for k, v in params.items() if v is not None}
+        records: list[JSON] = []
+        while True:
+            page = self._ok(self.http.get(f"/_mock/{what}", params=query))
+            records.extend(page[field_name])
+            next_offset = page.get("next_offset")
+            if next_offset is None:
+                return records
+            query["offset"] = next_offset
 
     def contacts(self, api_key: str = DEFAULT_KEY, **filters: str | None) -> list[JSON]:
         """Contacts of an account (filters: user_id, anonymous_id)."""

@@ -66,6 +66,32 @@ def _filters(*names: str) -> dict[str, str | None]:
     return {name: _param(name) for name in names}
 
 
+PAGE_DEFAULT = 1000
+PAGE_MAX = 10000
+
+
+def _int_param(name: str, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if not raw.isascii() or not raw.isdigit() or not low <= int(raw) <= high:
+        raise MockError(
+            400, f"query parameter {name} must be an integer {low}..{high}", rule="request.invalid"
+        )
+    return int(raw)
+
+
+def _page() -> tuple[int, int]:
+    """``offset`` and ``limit`` of a list request (default: the first 1000 records)."""
+    return _int_param("offset", 0, 0, 10**12), _int_param("limit", PAGE_DEFAULT, 1, PAGE_MAX)
+
+
+def _paged(name: str, rows: list[Any], offset: int, limit: int) -> Response:
+    """One page; ``rows`` holds up to ``limit + 1`` records (the extra one says more exist)."""
+    more = len(rows) > limit
+    return json_response({name: rows[:limit], "next_offset": offset + limit if more else None})
+
+
 def _clock_view(txn: Txn, ctx: MockContext, reconciled: int | None = None) -> JSON:
     state = txn.get_clock()
     now = state.now()
@@ -131,9 +157,9 @@ def accounts() -> Response:
         rows = [
             {
                 "api_key": redact(key),
-                "contacts": len(txn.contacts(key)),
-                "activities": len(txn.activities(key)),
-                "audiences": len(txn.audiences(key)),
+                "contacts": txn.count(key, "contacts"),
+                "activities": txn.count(key, "activities"),
+                "audiences": txn.count(key, "audiences"),
             }
             for key in txn.accounts()
         ]
@@ -142,9 +168,10 @@ def accounts() -> Response:
 
 @admin_blueprint.get("/contacts", **_NO_OPTIONS)
 def contacts() -> Response:
-    """Contacts of one account."""
+    """Contacts of one account, a page at a time."""
     key = _key()
     f = _filters("user_id", "anonymous_id")
+    offset, limit = _page()
     with _ctx().store.transaction() as txn:
         _ctx().begin(txn)
         if f["user_id"] is not None or f["anonymous_id"] is not None:
@@ -156,20 +183,23 @@ def contacts() -> Response:
             ids = {c.id if c is not None else None for c in candidates}
             first = candidates[0]
             found = [first] if first is not None and len(ids) == 1 else []
+            found = found[offset : offset + limit]
         else:
-            found = txn.contacts(key)
-        return json_response({"contacts": [views.contact(c) for c in found]})
+            found = txn.contacts(key, offset, limit + 1)
+        return _paged("contacts", [views.contact(c) for c in found], offset, limit)
 
 
 @admin_blueprint.get("/activities", **_NO_OPTIONS)
 def activities() -> Response:
-    """Activities of one account."""
+    """Activities of one account, a page at a time."""
     key = _key()
     f = _filters("contact_id")
+    offset, limit = _page()
     with _ctx().store.transaction() as txn:
         _ctx().begin(txn)
-        rows = [views.activity(a) for a in txn.activities(key, f["contact_id"])]
-    return json_response({"activities": rows})
+        found = txn.activities(key, f["contact_id"], offset, limit + 1)
+        rows = [views.activity(a) for a in found]
+    return _paged("activities", rows, offset, limit)
 
 
 @admin_blueprint.get("/audiences", **_NO_OPTIONS)
@@ -184,28 +214,28 @@ def audiences() -> Response:
 
 @admin_blueprint.get("/memberships", **_NO_OPTIONS)
 def memberships() -> Response:
-    """Membership records."""
+    """Membership records, a page at a time."""
     key = _key()
     f = _filters("audience_id", "contact_id")
+    offset, limit = _page()
     with _ctx().store.transaction() as txn:
         _ctx().begin(txn)
-        rows = [
-            views.membership(m) for m in txn.memberships(key, f["audience_id"], f["contact_id"])
-        ]
-    return json_response({"memberships": rows})
+        found = txn.memberships(key, f["audience_id"], f["contact_id"], offset, limit + 1)
+        rows = [views.membership(m) for m in found]
+    return _paged("memberships", rows, offset, limit)
 
 
 @admin_blueprint.get("/timeline", **_NO_OPTIONS)
 def timeline() -> Response:
-    """Membership timeline."""
+    """Membership timeline, a page at a time."""
     key = _key()
     f = _filters("audience_id", "contact_id")
+    offset, limit = _page()
     with _ctx().store.transaction() as txn:
         _ctx().begin(txn)
-        rows = [
-            views.timeline_event(e) for e in txn.timeline(key, f["audience_id"], f["contact_id"])
-        ]
-    return json_response({"events": rows})
+        found = txn.timeline(key, f["audience_id"], f["contact_id"], offset, limit + 1)
+        rows = [views.timeline_event(e) for e in found]
+    return _paged("events", rows, offset, limit)
 
 
 @admin_blueprint.get("/journal", **_NO_OPTIONS)

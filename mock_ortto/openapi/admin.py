@@ -152,21 +152,53 @@ def _query(name: str, description: str, required: bool = False) -> JSON:
     }
 
 
-def _list_of(name: str, item: str, description: str) -> JSON:
-    return json_content(
-        obj({name: {"type": "array", "items": ref(item)}}, required=[name]), description
-    )
+def _list_of(name: str, item: str, description: str, paged: bool = False) -> JSON:
+    properties: JSON = {name: {"type": "array", "items": ref(item)}}
+    if paged:
+        properties["next_offset"] = {
+            "type": ["integer", "null"],
+            "description": "offset of the next page, null on the last page",
+        }
+    return json_content(obj(properties, required=[name]), description)
 
 
-def _inspect(op_id: str, summary: str, name: str, item: str, *filters: tuple[str, str]) -> JSON:
-    """A GET listing records of one account (``api_key``), with optional filters."""
+def _page_params() -> list[JSON]:
+    """``offset`` and ``limit`` of the paginated /_mock lists."""
+    return [
+        {
+            "name": "offset",
+            "in": "query",
+            "required": False,
+            "description": "Records to skip (default 0).",
+            "schema": {"type": "integer", "minimum": 0, "maximum": 10**12},
+        },
+        {
+            "name": "limit",
+            "in": "query",
+            "required": False,
+            "description": "Records per page (default 1000, at most 10000).",
+            "schema": {"type": "integer", "minimum": 1, "maximum": 10000},
+        },
+    ]
+
+
+def _inspect(
+    op_id: str,
+    summary: str,
+    name: str,
+    item: str,
+    *filters: tuple[str, str],
+    paged: bool = False,
+) -> JSON:
+    """A GET listing records of one account (``api_key``), with optional filters and pages."""
     return _op(
         op_id,
         summary,
-        {"200": _list_of(name, item, summary), "400": error("api_key missing.")},
+        {"200": _list_of(name, item, summary, paged), "400": error("api_key missing.")},
         parameters=[
             _query("api_key", "The account (API key) to inspect.", required=True),
             *(_query(param, description) for param, description in filters),
+            *(_page_params() if paged else []),
         ],
     )
 
@@ -240,6 +272,7 @@ def paths() -> JSON:
                 "Contact",
                 ("user_id", "Only the contact owning this user id."),
                 ("anonymous_id", "Only the contact owning this anonymous id."),
+                paged=True,
             )
         },
         "/_mock/activities": {
@@ -249,6 +282,7 @@ def paths() -> JSON:
                 "activities",
                 "Activity",
                 _CONTACT_FILTER,
+                paged=True,
             )
         },
         "/_mock/audiences": {
@@ -264,6 +298,7 @@ def paths() -> JSON:
                 "Membership",
                 _AUDIENCE_FILTER,
                 _CONTACT_FILTER,
+                paged=True,
             )
         },
         "/_mock/timeline": {
@@ -275,6 +310,7 @@ def paths() -> JSON:
                 "TimelineEvent",
                 _AUDIENCE_FILTER,
                 _CONTACT_FILTER,
+                paged=True,
             )
         },
         "/_mock/journal": {

@@ -115,8 +115,12 @@ class Txn(ABC):
         """Remove a contact (after a merge)."""
 
     @abstractmethod
-    def contacts(self, key: str) -> list[Contact]:
-        """Return every contact of the account."""
+    def contacts(self, key: str, offset: int = 0, limit: int | None = None) -> list[Contact]:
+        """Return the account's contacts in creation order (``limit`` of them from ``offset``)."""
+
+    @abstractmethod
+    def count(self, key: str, kind: str) -> int:
+        """How many ``contacts``, ``activities`` or ``audiences`` the account has (cheaply)."""
 
     @abstractmethod
     def activity_seen(self, key: str, message_id: str, timestamp: str) -> bool:
@@ -131,8 +135,10 @@ class Txn(ABC):
         """Re-point activities of one contact to another (merge)."""
 
     @abstractmethod
-    def activities(self, key: str, contact_id: str | None = None) -> list[Activity]:
-        """Return activities, oldest first."""
+    def activities(
+        self, key: str, contact_id: str | None = None, offset: int = 0, limit: int | None = None
+    ) -> list[Activity]:
+        """Return activities, oldest first (``limit`` of them from ``offset``)."""
 
     @abstractmethod
     def audience(self, key: str, audience_id: str) -> Audience | None:
@@ -164,9 +170,14 @@ class Txn(ABC):
 
     @abstractmethod
     def memberships(
-        self, key: str, audience_id: str | None = None, contact_id: str | None = None
+        self,
+        key: str,
+        audience_id: str | None = None,
+        contact_id: str | None = None,
+        offset: int = 0,
+        limit: int | None = None,
     ) -> list[Membership]:
-        """Return membership records, optionally filtered."""
+        """Return membership records, optionally filtered (``limit`` of them from ``offset``)."""
 
     @abstractmethod
     def add_timeline(self, key: str, event: TimelineEvent) -> None:
@@ -174,9 +185,14 @@ class Txn(ABC):
 
     @abstractmethod
     def timeline(
-        self, key: str, audience_id: str | None = None, contact_id: str | None = None
+        self,
+        key: str,
+        audience_id: str | None = None,
+        contact_id: str | None = None,
+        offset: int = 0,
+        limit: int | None = None,
     ) -> list[TimelineEvent]:
-        """Return timeline events, oldest first, optionally filtered."""
+        """Return timeline events, oldest first, optionally filtered (a page, like above)."""
 
     @abstractmethod
     def move_timeline(self, key: str, from_contact: str, to_contact: str) -> None:

@@ -5,16 +5,18 @@ from __future__ import annotations
 import copy
 import threading
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from itertools import islice
+from typing import Any, TypeVar
 
 from mock_ortto.clock import ClockState
 from mock_ortto.models import Activity, Audience, Contact, Membership, TimelineEvent
 from mock_ortto.store.base import Store, Txn
 
 JSON = dict[str, Any]
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -29,6 +31,14 @@ class _Account:
     memberships: dict[tuple[str, str], Membership] = field(default_factory=dict)
     timeline: list[TimelineEvent] = field(default_factory=list)
     seq: dict[str, int] = field(default_factory=dict)
+
+
+def _page(records: Iterable[T], offset: int, limit: int | None) -> list[T]:
+    """``limit`` records from ``offset`` without copying the rest (lists are sliced)."""
+    stop = None if limit is None else offset + limit
+    if isinstance(records, list):
+        return records[offset:stop]
+    return list(islice(records, offset, stop))
 
 
 class _MemoryTxn(Txn):
@@ -165,9 +175,19 @@ class _MemoryTxn(Txn):
             if acct.by_anon.get(anon) == contact_id:
                 del acct.by_anon[anon]
 
-    def contacts(self, key: str) -> list[Contact]:
+    def contacts(self, key: str, offset: int = 0, limit: int | None = None) -> list[Contact]:
         acct = self._peek(key)
-        return list(acct.contacts.values()) if acct else []
+        return _page(acct.contacts.values(), offset, limit) if acct else []
+
+    def count(self, key: str, kind: str) -> int:
+        acct = self._peek(key)
+        if acct is None:
+            return 0
+        if kind == "contacts":
+            return len(acct.contacts)
+        if kind == "activities":
+            return len(acct.activities)
+        return len(acct.audiences)
 
     def activity_seen(self, key: str, message_id: str, timestamp: str) -> bool:
         acct = self._peek(key)
@@ -184,11 +204,15 @@ class _MemoryTxn(Txn):
             if activity.contact_id == from_contact:
                 activity.contact_id = to_contact
 
-    def activities(self, key: str, contact_id: str | None = None) -> list[Activity]:
+    def activities(
+        self, key: str, contact_id: str | None = None, offset: int = 0, limit: int | None = None
+    ) -> list[Activity]:
         acct = self._peek(key)
         if acct is None:
             return []
-        return [a for a in acct.activities if contact_id is None or a.contact_id == contact_id]
+        if contact_id is None:
+            return _page(acct.activities, offset, limit)
+        return _page((a for a in acct.activities if a.contact_id == contact_id), offset, limit)
 
     def audience(self, key: str, audience_id: str) -> Audience | None:
         acct = self._peek(key)
@@ -228,33 +252,51 @@ class _MemoryTxn(Txn):
         self._s.pending.discard((key, audience_id, contact_id))
 
     def memberships(
-        self, key: str, audience_id: str | None = None, contact_id: str | None = None
+        self,
+        key: str,
+        audience_id: str | None = None,
+        contact_id: str | None = None,
+        offset: int = 0,
+        limit: int | None = None,
     ) -> list[Membership]:
         acct = self._peek(key)
         if acct is None:
             return []
-        return [
-            m
-            for m in acct.memberships.values()
-            if (audience_id is None or m.audience_id == audience_id)
-            and (contact_id is None or m.contact_id == contact_id)
-        ]
+        return _page(
+            (
+                m
+                for m in acct.memberships.values()
+                if (audience_id is None or m.audience_id == audience_id)
+                and (contact_id is None or m.contact_id == contact_id)
+            ),
+            offset,
+            limit,
+        )
 
     def add_timeline(self, key: str, event: TimelineEvent) -> None:
         self._acct(key).timeline.append(event)
 
     def timeline(
-        self, key: str, audience_id: str | None = None, contact_id: str | None = None
+        self,
+        key: str,
+        audience_id: str | None = None,
+        contact_id: str | None = None,
+        offset: int = 0,
+        limit: int | None = None,
     ) -> list[TimelineEvent]:
         acct = self._peek(key)
         if acct is None:
             return []
-        return [
-            e
-            for e in acct.timeline
-            if (audience_id is None or e.audience_id == audience_id)
-            and (contact_id is None or e.contact_id == contact_id)
-        ]
+        return _page(
+            (
+                e
+                for e in acct.timeline
+                if (audience_id is None or e.audience_id == audience_id)
+                and (contact_id is None or e.contact_id == contact_id)
+            ),
+            offset,
+            limit,
+        )
 
     def move_timeline(self, key: str, from_contact: str, to_contact: str) -> None:
         for event in self._acct(key).timeline:

@@ -88,6 +88,10 @@ def _loads(data: str) -> Any:
         return json.loads(data)
 
 
+def _limit(limit: int | None) -> int:
+    return -1 if limit is None else limit  # SQLite: a negative LIMIT means no limit
+
+
 def _contact(data: str) -> Contact:
     return Contact(**_loads(data))
 
@@ -280,9 +284,17 @@ class _SQLiteTxn(Txn):
         self._c.execute("DELETE FROM users WHERE key = ? AND contact_id = ?", (key, contact_id))
         self._c.execute("DELETE FROM anons WHERE key = ? AND contact_id = ?", (key, contact_id))
 
-    def contacts(self, key: str) -> list[Contact]:
-        rows = self._c.execute("SELECT data FROM contacts WHERE key = ? ORDER BY rowid", (key,))
+    def contacts(self, key: str, offset: int = 0, limit: int | None = None) -> list[Contact]:
+        rows = self._c.execute(
+            "SELECT data FROM contacts WHERE key = ? ORDER BY rowid LIMIT ? OFFSET ?",
+            (key, _limit(limit), offset),
+        )
         return [_contact(data) for (data,) in rows]
+
+    def count(self, key: str, kind: str) -> int:
+        table = {"contacts": "contacts", "activities": "activities", "audiences": "audiences"}
+        found: int = self._one(f"SELECT COUNT(*) FROM {table[kind]} WHERE key = ?", key)
+        return found
 
     def activity_seen(self, key: str, message_id: str, timestamp: str) -> bool:
         return (
@@ -319,13 +331,19 @@ class _SQLiteTxn(Txn):
                 (to_contact, _dumps(record), ord_),
             )
 
-    def activities(self, key: str, contact_id: str | None = None) -> list[Activity]:
+    def activities(
+        self, key: str, contact_id: str | None = None, offset: int = 0, limit: int | None = None
+    ) -> list[Activity]:
         if contact_id is None:
-            rows = self._c.execute("SELECT data FROM activities WHERE key = ? ORDER BY ord", (key,))
+            rows = self._c.execute(
+                "SELECT data FROM activities WHERE key = ? ORDER BY ord LIMIT ? OFFSET ?",
+                (key, _limit(limit), offset),
+            )
         else:
             rows = self._c.execute(
-                "SELECT data FROM activities WHERE key = ? AND contact_id = ? ORDER BY ord",
-                (key, contact_id),
+                "SELECT data FROM activities WHERE key = ? AND contact_id = ? ORDER BY ord"
+                " LIMIT ? OFFSET ?",
+                (key, contact_id, _limit(limit), offset),
             )
         return [Activity(**_loads(data)) for (data,) in rows]
 
@@ -388,12 +406,17 @@ class _SQLiteTxn(Txn):
         )
 
     def memberships(
-        self, key: str, audience_id: str | None = None, contact_id: str | None = None
+        self,
+        key: str,
+        audience_id: str | None = None,
+        contact_id: str | None = None,
+        offset: int = 0,
+        limit: int | None = None,
     ) -> list[Membership]:
         rows = self._c.execute(
             "SELECT data FROM memberships WHERE key = ? AND (? IS NULL OR audience_id = ?)"
-            " AND (? IS NULL OR contact_id = ?) ORDER BY rowid",
-            (key, audience_id, audience_id, contact_id, contact_id),
+            " AND (? IS NULL OR contact_id = ?) ORDER BY rowid LIMIT ? OFFSET ?",
+            (key, audience_id, audience_id, contact_id, contact_id, _limit(limit), offset),
         )
         return [_membership(data) for (data,) in rows]
 
@@ -405,12 +428,17 @@ class _SQLiteTxn(Txn):
         )
 
     def timeline(
-        self, key: str, audience_id: str | None = None, contact_id: str | None = None
+        self,
+        key: str,
+        audience_id: str | None = None,
+        contact_id: str | None = None,
+        offset: int = 0,
+        limit: int | None = None,
     ) -> list[TimelineEvent]:
         rows = self._c.execute(
             "SELECT data FROM timeline WHERE key = ? AND (? IS NULL OR audience_id = ?)"
-            " AND (? IS NULL OR contact_id = ?) ORDER BY ord",
-            (key, audience_id, audience_id, contact_id, contact_id),
+            " AND (? IS NULL OR contact_id = ?) ORDER BY ord LIMIT ? OFFSET ?",
+            (key, audience_id, audience_id, contact_id, contact_id, _limit(limit), offset),
         )
         return [TimelineEvent(**_loads(data)) for (data,) in rows]
 
