@@ -268,7 +268,9 @@ def report(works: list[Workload], results: dict[str, dict[str, Figures]]) -> Non
             f"| {'server':32} | {'req/s':>8} | {'items/s':>9} | {'p50 ms':>7} | {'p99 ms':>7} "
             f"| {'/ceiling':>8} | {'/Prism':>7} | errors |"
         )
-        print(f"|{'-' * 34}|{'-' * 10}|{'-' * 11}|{'-' * 9}|{'-' * 9}|{'-' * 10}|{'-' * 9}|--------|")
+        print(
+            f"|{'-' * 34}|{'-' * 10}|{'-' * 11}|{'-' * 9}|{'-' * 9}|{'-' * 10}|{'-' * 9}|--------|"
+        )
         for name, f in rows.items():
             to_ceiling = f"{f.requests_per_s / ceiling:.2f}" if ceiling else "-"
             to_prism = f"{f.requests_per_s / prism:.2f}" if prism else "-"

@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -128,7 +127,9 @@ def main(argv: list[str] | None = None) -> int:
             sent = send_rate(send_file, args.send_events, mock_cpu)
             ratio = sent / preview
             verdict = "meets" if ratio >= SEND_GOAL else "misses"
-            print(f"send into local mock      : {sent:9,.0f} events/s ({args.send_events:,} events)")
+            print(
+                f"send into local mock      : {sent:9,.0f} events/s ({args.send_events:,} events)"
+            )
             print(f"send / preview            : {ratio:9.2f}x ({verdict} the {SEND_GOAL}x goal)")
     return 0
 

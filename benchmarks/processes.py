@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,7 +59,9 @@ def wait_for_port(port: int, proc: subprocess.Popen[bytes], timeout: float = 60)
 
 
 @contextmanager
-def running(command: Sequence[str], port: int, cpu: int | None) -> Iterator[subprocess.Popen[bytes]]:
+def running(
+    command: Sequence[str], port: int, cpu: int | None
+) -> Iterator[subprocess.Popen[bytes]]:
     """Start ``command`` (listening on ``port``) pinned to ``cpu``; stop it by its id after."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     proc = subprocess.Popen(
@@ -80,10 +82,8 @@ def running(command: Sequence[str], port: int, cpu: int | None) -> Iterator[subp
 def stop(proc: subprocess.Popen[bytes]) -> None:
     """Terminate the process group started for ``proc`` (only that group)."""
     if proc.poll() is None:
-        try:
+        with suppress(ProcessLookupError):
             os.killpg(proc.pid, 15)
-        except ProcessLookupError:
-            pass
     try:
         proc.wait(timeout=15)
     except subprocess.TimeoutExpired:
