@@ -22,6 +22,10 @@ T = TypeVar("T")
 @dataclass(slots=True)
 class _Account:
     contacts: dict[str, Contact] = field(default_factory=dict)
+    # Contact ids in creation order, so a page is a slice at any depth; rebuilt from the
+    # dict (same order) after a contact is deleted.
+    order: list[str] = field(default_factory=list)
+    order_stale: bool = False
     by_user: dict[str, str] = field(default_factory=dict)
     by_anon: dict[str, str] = field(default_factory=dict)
     activities: list[Activity] = field(default_factory=list)
@@ -158,6 +162,8 @@ class _MemoryTxn(Txn):
 
     def save_contact(self, key: str, contact: Contact) -> None:
         acct = self._acct(key)
+        if contact.id not in acct.contacts:
+            acct.order.append(contact.id)
         acct.contacts[contact.id] = contact
         if contact.user_id is not None:
             acct.by_user[contact.user_id] = contact.id
@@ -169,6 +175,7 @@ class _MemoryTxn(Txn):
         contact = acct.contacts.pop(contact_id, None)
         if contact is None:
             return
+        acct.order_stale = True
         if contact.user_id is not None and acct.by_user.get(contact.user_id) == contact_id:
             del acct.by_user[contact.user_id]
         for anon in contact.anonymous_ids:
@@ -177,7 +184,12 @@ class _MemoryTxn(Txn):
 
     def contacts(self, key: str, offset: int = 0, limit: int | None = None) -> list[Contact]:
         acct = self._peek(key)
-        return _page(acct.contacts.values(), offset, limit) if acct else []
+        if acct is None:
+            return []
+        if acct.order_stale:
+            acct.order = list(acct.contacts)
+            acct.order_stale = False
+        return [acct.contacts[cid] for cid in _page(acct.order, offset, limit)]
 
     def count(self, key: str, kind: str) -> int:
         acct = self._peek(key)

@@ -65,3 +65,19 @@ def test_account_counts(live: RunningMock) -> None:
     live.client().post("/track", json=[{"user_id": "u1", "event": "E"}])
     rows = live.admin.http.get("/_mock/accounts").json()["accounts"]
     assert [(r["contacts"], r["activities"], r["audiences"]) for r in rows] == [(7, 1, 0)]
+
+
+def test_pages_stay_in_order_after_a_merge(live: RunningMock) -> None:
+    client = live.client()
+    client.post("/identify", json=[{"anonymous_id": "a1"}, {"user_id": "u1"}, {"user_id": "u2"}])
+    client.post("/identify", json=[{"user_id": "u2", "anonymous_id": "a1"}])  # a1 merges away
+    client.post("/identify", json=[{"user_id": "u3"}])
+    whole = live.admin.http.get("/_mock/contacts", params={"api_key": KEY}).json()["contacts"]
+    assert [c["user_id"] for c in whole] == ["u1", "u2", "u3"]
+    paged = [
+        live.admin.http.get(
+            "/_mock/contacts", params={"api_key": KEY, "offset": i, "limit": 1}
+        ).json()["contacts"][0]["user_id"]
+        for i in range(3)
+    ]
+    assert paged == ["u1", "u2", "u3"]
