@@ -97,22 +97,36 @@ def compile_clean(node: Any) -> Resolver:
         name = directive_name(node)
         if name is not None:
             return _clean_directive(_compile_directive(node, name))
-        members: list[tuple[str, Resolver | None, Any]] = []
+        # (key, resolver, constant, whether the resolver is a raw directive whose containers
+        # still need removeUndefined): directives are called directly, without the
+        # _clean_directive wrapper, which saves a call per member.
+        members: list[tuple[str, Resolver | None, Any, bool]] = []
         for key, item in js_key_order(node).items():
-            if isinstance(item, dict | list):
-                members.append((key, compile_clean(item), None))
+            if isinstance(item, dict):
+                name = directive_name(item)
+                if name is not None:
+                    members.append((key, _compile_directive(item, name), None, True))
+                else:
+                    members.append((key, compile_clean(item), None, False))
+            elif isinstance(item, list):
+                members.append((key, compile_clean(item), None, False))
             else:
-                members.append((key, None, item))
+                members.append((key, None, item, False))
 
         def clean_object(data: Any) -> Any:
             out = {}
-            for key, fn, constant in members:
+            for key, fn, constant, raw in members:
                 if fn is None:
                     out[key] = constant
-                else:
-                    value = fn(data)
-                    if value is not UNDEFINED:
-                        out[key] = value
+                    continue
+                value = fn(data)
+                if value is UNDEFINED:
+                    continue
+                if raw:
+                    kind = type(value)
+                    if kind is dict or kind is list:
+                        value = remove_undefined(value)
+                out[key] = value
             return out
 
         return clean_object

@@ -65,7 +65,9 @@ def compile_remover(schema: dict[str, Any], is_root: bool = False) -> Cleaner:
     items = schema.get("items")
     properties = schema.get("properties")
     item_cleaner = compile_remover(items) if items else None
-    children = {k: compile_remover(v) for k, v in (properties or {}).items()}
+    # Per property: None (kept as is), (drop_null, drop_empty) for a scalar schema, applied
+    # inline, or the nested cleaner; the same results as calling compile_remover(child).
+    plan = {k: _plan(v) for k, v in (properties or {}).items()}
 
     def clean(value: Any) -> Any:
         kind = type(value)
@@ -78,9 +80,21 @@ def compile_remover(schema: dict[str, Any], is_root: bool = False) -> Cleaner:
                 return value
             copy: dict[str, Any] = {}
             for key, item in value.items():
-                child = children.get(key)
-                cleaned = item if child is None else child(item)
-                if cleaned is UNDEFINED or (is_root and cleaned == "" and type(cleaned) is str):
+                how = plan.get(key)
+                if how is None:
+                    cleaned = item
+                elif type(how) is tuple:
+                    if item is None:
+                        if how[0]:
+                            continue
+                    elif how[1] and type(item) is str and item == "":
+                        continue
+                    cleaned = item
+                else:
+                    cleaned = how(item)
+                    if cleaned is UNDEFINED:
+                        continue
+                if is_root and type(cleaned) is str and cleaned == "":
                     continue
                 copy[key] = cleaned
             return copy
@@ -95,3 +109,13 @@ def compile_remover(schema: dict[str, Any], is_root: bool = False) -> Cleaner:
 
 def _identity(value: Any) -> Any:
     return value
+
+
+def _plan(schema: dict[str, Any]) -> Cleaner | tuple[bool, bool] | None:
+    """How a parent cleans one property with ``schema`` (see :func:`compile_remover`)."""
+    if "type" not in schema and "enum" not in schema:
+        return None
+    if schema.get("items") or schema.get("properties"):
+        return compile_remover(schema)
+    types = _types(schema)
+    return ("null" not in types, "string" not in types)

@@ -35,10 +35,7 @@ def is_date(text: str) -> bool:
     if not match:
         return False
     year, month, day = (int(g) for g in match.groups())
-    if not 1 <= month <= 12:
-        return False
-    last = 29 if month == 2 and _is_leap(year) else _DAYS[month]
-    return 1 <= day <= last
+    return _date_in_range(year, month, day)
 
 
 def is_time(text: str) -> bool:
@@ -46,12 +43,34 @@ def is_time(text: str) -> bool:
     match = _TIME.match(text)
     if not match:
         return False
-    hour, minute, second = int(match[1]), int(match[2]), int(match[3])
+    return _time_in_range(int(match[1]), int(match[2]), int(match[3]))
+
+
+# The usual spelling in one match: no "t" or whitespace can occur inside either part, so a
+# match splits exactly as _DATE_TIME_SPLIT would, and the same range checks decide.
+_DATE_TIME = re.compile(
+    r"([0-9]{4})-([0-9]{2})-([0-9]{2})[t ]"
+    r"([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.[0-9]+)?(?:z|[+-][0-9]{2}(?::?[0-9]{2})?)?\Z",
+    re.I,
+)
+
+
+def _date_in_range(year: int, month: int, day: int) -> bool:
+    if not 1 <= month <= 12:
+        return False
+    return 1 <= day <= (29 if month == 2 and _is_leap(year) else _DAYS[month])
+
+
+def _time_in_range(hour: int, minute: int, second: int) -> bool:
     return (hour <= 23 and minute <= 59 and second <= 59) or (hour, minute, second) == (23, 59, 60)
 
 
 def is_date_time(text: str) -> bool:
     """RFC 3339 date-time as ajv-formats 2.1.1 checks it (``T``, ``t`` or a space separator)."""
+    match = _DATE_TIME.match(text)
+    if match is not None:
+        year, month, day, hour, minute, second = (int(g) for g in match.groups())
+        return _date_in_range(year, month, day) and _time_in_range(hour, minute, second)
     parts = _DATE_TIME_SPLIT.split(text)
     return len(parts) == 2 and is_date(parts[0]) and is_time(parts[1])
 

@@ -83,8 +83,19 @@ def _type_message(subject: str, types: tuple[str, ...], value: Any) -> str:
     return _sentence(subject, f"must be {article} {listed} but it was {_kind(value)}")
 
 
+def _unworded(subject: str, types: tuple[str, ...], value: Any) -> str:
+    return ""
+
+
 class _Compiler:
-    """Turns one schema node into a :data:`Check` closure."""
+    """Turns one schema node into a :data:`Check` closure.
+
+    A ``quiet`` compiler words no type errors: its checks only say whether anything failed
+    (the probes of ``if`` conditions, whose messages are never shown).
+    """
+
+    def __init__(self, quiet: bool = False) -> None:
+        self.quiet = quiet
 
     def compile(self, schema: dict[str, Any], path: str) -> Check:
         declared = schema.get("type")
@@ -130,13 +141,14 @@ class _Compiler:
         union = len(types) > 1
         # ``type(value) in accepted`` is exact: bool is not accepted as a number.
         accepted = frozenset(t for name in types for t in _PY_TYPES.get(name, ()))
+        word = _unworded if self.quiet else _type_message
 
         def check(container: Any, key: Any, errors: list[str]) -> None:
             value = container[key]
             if type(value) in accepted:
                 return
             if not coerce_targets:
-                errors.append(_type_message(subject, types, value))
+                errors.append(word(subject, types, value))
                 return
             data = value
             coerced: Any = NO_COERCION
@@ -150,7 +162,7 @@ class _Compiler:
                     if coerced is not NO_COERCION:
                         break
             if coerced is NO_COERCION:
-                errors.append(_type_message(subject, types, data))
+                errors.append(word(subject, types, data))
                 return
             container[key] = coerced
 
@@ -216,7 +228,7 @@ class _Compiler:
         branches = rule["if"]["anyOf"]
         absent_key: str = branches[0]["not"]["required"][0]
         null_key, null_schema = next(iter(branches[1]["properties"].items()))
-        null_check = self.compile(null_schema, "")
+        null_check = _Compiler(quiet=True).compile(null_schema, "")
         then_required: list[str] = rule["then"]["required"]
         then_message = _sentence(subject, 'must match "then" schema')
         missing_prefix = f"{subject} is missing the required field"
