@@ -83,7 +83,7 @@ def compile_remover(schema: dict[str, Any], is_root: bool = False) -> Cleaner:
                 how = plan.get(key)
                 if how is None:
                     cleaned = item
-                elif type(how) is tuple:
+                elif isinstance(how, tuple):
                     if item is None:
                         if how[0]:
                             continue
