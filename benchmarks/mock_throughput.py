@@ -89,7 +89,7 @@ def workloads(selected: Sequence[str]) -> list[Workload]:
             else audience_events(count, "aud_0001")
         )
         mapping = {**client.destination.action(action).default_mapping(), "batch_size": items}
-        preview = client.preview(action, events, mapping)
+        preview = client.preview(action, events, mapping=mapping)
         out.append(Workload(name, method, path, items, [r.body or b"" for r in preview.requests]))
     return out
 
