@@ -182,6 +182,11 @@ def servers(
         ("ceiling: Flask on gunicorn sync", [py, "-m", "gunicorn", "-w", "1", "-k", "sync",
          "-b", "127.0.0.1:{port}", "benchmarks.bare_app:app"], False),
         ("mock (memory, default)", [*mock, "--port", "{port}"], True),
+        *(
+            [("mock (memory, --quiet)", [*mock, "--port", "{port}", "--quiet"], True)]
+            if _serve_has_option("--quiet")
+            else []
+        ),
         ("mock (sqlite)", [*mock, "--port", "{port}", "--store", sqlite], True),
         ("mock (sqlite, --workers 2)", [*mock, "--port", "{port}", "--store", sqlite2,
          "--workers", "2"], True),
@@ -191,6 +196,14 @@ def servers(
         out.append(("Prism (default)", base, False))
         out.append(("Prism (-v error)", [*base, "-v", "error"], False))
     return out
+
+
+def _serve_has_option(option: str) -> bool:
+    """Whether ``mock-ortto serve`` knows ``option`` (per-request logging may be switchable)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "mock_ortto", "serve", "--help"], capture_output=True, text=True
+    )
+    return option in done.stdout
 
 
 def fetch_openapi(folder: Path, cpu: int | None) -> Path:
