@@ -221,6 +221,9 @@ def depth_exceeds(value: Any, limit: int) -> bool:
     return _exceeds(value, limit, 1)
 
 
+_CONTAINERS = frozenset({dict, list})
+
+
 def _exceeds(value: Any, limit: int, level: int) -> bool:
     if level > limit:
         return True
@@ -228,14 +231,15 @@ def _exceeds(value: Any, limit: int, level: int) -> bool:
         return _exceeds_iteratively(value, limit, level)
     kind = type(value)
     if kind is dict:
-        children = value.values()
+        children: Any = value.values()
     elif kind is list:
         children = value
     else:
         return False
+    if _CONTAINERS.isdisjoint(map(type, children)):  # flat (the usual case), checked in C
+        return False
     for inner in children:
-        inner_kind = type(inner)
-        if (inner_kind is dict or inner_kind is list) and _exceeds(inner, limit, level + 1):
+        if type(inner) in _CONTAINERS and _exceeds(inner, limit, level + 1):
             return True
     return False
 

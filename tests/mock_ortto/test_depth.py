@@ -1,0 +1,43 @@
+"""The nesting check used on traits and properties agrees with a plain recursive definition."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mock_ortto.validation import depth_exceeds
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=2), inner, max_size=3)
+    ),
+    max_leaves=40,
+)
+
+
+def _depth(value: Any) -> int:
+    if isinstance(value, dict):
+        return 1 + max((_depth(v) for v in value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max((_depth(v) for v in value), default=0)
+    return 0
+
+
+@given(JSON_VALUES, st.integers(min_value=0, max_value=8))
+def test_depth_exceeds_matches_the_definition(value: Any, limit: int) -> None:
+    expected = _depth(value) > limit if isinstance(value, dict | list) else limit < 1
+    assert depth_exceeds(value, limit) is expected
+
+
+def test_values_deeper_than_the_recursion_cutoff() -> None:
+    deep: dict[str, Any] = {}
+    current = deep
+    for _ in range(5000):  # far deeper than any recursion limit
+        current["k"] = {}
+        current = current["k"]
+    assert depth_exceeds(deep, 4999) is True
+    assert depth_exceeds(deep, 5001) is False
+    assert depth_exceeds(deep, 32) is True
