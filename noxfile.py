@@ -107,10 +107,14 @@ def docs_examples(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Benchmarks that print figures: preview pipeline events/s and mock throughput."""
+    """Benchmarks that print figures (docs/benchmarks.md): the reference client against
+    Segment's Node runtime, the mock against its ceiling and Prism, store size, a soak.
+
+    Installs what it uses when missing: wrk with apt-get (only as root), the Node runtime and
+    Prism with npm into ignored folders. ``nox -s bench -- --quick`` for short runs.
+    """
     session.install("-e", ".[test]")
-    session.run("python", "-m", "benchmarks.preview_pipeline", *session.posargs)
-    session.run("python", "-m", "benchmarks.mock_throughput", *session.posargs)
+    session.run("python", "-m", "benchmarks", *session.posargs)
 
 
 @nox.session
