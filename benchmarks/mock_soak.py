@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import os
 import statistics
 import sys
 import tempfile
@@ -72,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         prepare_mock(port)
         run_wrk(port, work, 2, 4, load_cpu, Path(tmp))  # warm-up
         maximum = run_wrk(port, work, 5, 4, load_cpu, Path(tmp)).requests_per_s
+        allowed = os.sched_getaffinity(0)
         if load_cpu is not None:
             pin(load_cpu)
         rate = maximum * args.load
@@ -112,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
             edge += args.window
         for sender in senders:
             sender.join()
+        os.sched_setaffinity(0, allowed)
     if len(rows) >= 2:
         p99 = rows[-1][2] / rows[0][2]
         memory = rows[-1][3] / rows[0][3]
