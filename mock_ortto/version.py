@@ -1,23 +1,7 @@
-"""The version of the installed package, or of the source tree when it is not installed."""
+"""The mock's version: the kit's one version function (:mod:`reference_client.version`)."""
 
 from __future__ import annotations
 
-import tomllib
-from importlib import metadata
-from pathlib import Path
+from reference_client.version import DISTRIBUTION, package_version
 
-DISTRIBUTION = "ortto-reference-kit"
-
-
-def package_version() -> str:
-    """``importlib.metadata``'s version, else ``pyproject.toml``'s, else ``"unknown"``."""
-    try:
-        return metadata.version(DISTRIBUTION)
-    except metadata.PackageNotFoundError:
-        pass
-    pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"
-    try:
-        project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
-        return str(project["version"])
-    except (OSError, KeyError, tomllib.TOMLDecodeError):
-        return "unknown"
+__all__ = ["DISTRIBUTION", "package_version"]

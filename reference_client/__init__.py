@@ -5,4 +5,7 @@ truth; :mod:`reference_client.runtime` reproduces the Segment Actions runtime ar
 :mod:`reference_client.destinations` the destination code itself.
 """
 
-__version__ = "0.1.0"
+from reference_client.version import package_version
+
+__version__ = package_version()
+"""The installed ``ortto-reference-kit`` version (``pyproject.toml``'s when not installed)."""
