@@ -36,11 +36,28 @@ def options(parser: argparse.ArgumentParser) -> Iterable[tuple[argparse.Action, 
             yield action, option
 
 
+def variable_of(action: argparse.Action) -> str | None:
+    """The variable of one option, or ``None`` (positionals, ``--help``, ``--version``)."""
+    option = _long_option(action)
+    return None if option is None else variable(option)
+
+
+def _note(name: str) -> str:
+    return f"[env {name}]"
+
+
 def document(parser: argparse.ArgumentParser) -> None:
     """Append ``[env MOCK_ORTTO_…]`` to the help of every option that has a variable."""
     for action, option in options(parser):
         if action.help is not argparse.SUPPRESS:
-            action.help = f"{action.help or ''} [env {variable(option)}]".strip()
+            action.help = f"{action.help or ''} {_note(variable(option))}".strip()
+
+
+def plain_help(action: argparse.Action) -> str:
+    """The option's help without the variable :func:`document` appended (for the docs)."""
+    name = variable_of(action)
+    text = action.help or ""
+    return text if name is None else text.removesuffix(_note(name)).strip()
 
 
 def _given(action: argparse.Action, argv: Sequence[str]) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import html
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -64,14 +65,29 @@ class _Text(HTMLParser):
             self.parts.append(data)
 
 
-def article_text(site: Path, page: str) -> str:
-    """The visible text of a page's article (navigation excluded)."""
+def _article(site: Path, page: str) -> str:
     document = html_path(site, page).read_text(encoding="utf-8")
     start = document.index("<article")
-    body = document[start : document.index("</article>", start)]
+    return document[start : document.index("</article>", start)]
+
+
+def visible_text(markup: str) -> str:
+    """The text a reader sees in ``markup`` (scripts and styles left out)."""
     parser = _Text()
-    parser.feed(body)
+    parser.feed(markup)
     return html.unescape(" ".join(parser.parts))
+
+
+def article_text(site: Path, page: str) -> str:
+    """The visible text of a page's article (navigation excluded)."""
+    return visible_text(_article(site, page))
+
+
+def table_row(site: Path, page: str, marker: str) -> str:
+    """The HTML of the one table row of a page's article that contains ``marker``."""
+    rows = [row for row in re.findall(r"<tr>.*?</tr>", _article(site, page), re.S) if marker in row]
+    assert len(rows) == 1, f"{len(rows)} rows of {page} contain {marker}"
+    return rows[0]
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import json
 from pathlib import Path
 
 import pytest
 
-from tests.docs.site import article_text, html_path
+from mock_ortto import envvars
+from tests.docs.site import article_text, html_path, table_row, visible_text
 from tools.docsgen import sources
 from tools.docsgen.cli_pages import options, subcommands
 from tools.docsgen.http_api_page import operations
@@ -58,10 +60,37 @@ def test_action_page_has_every_field_and_hook(site: Path, action: sources.Action
     assert "Worked examples" in text
 
 
-def test_limits_page_has_every_rule(site: Path) -> None:
+def test_limits_page_has_every_rule_with_its_meaning(site: Path) -> None:
     text = article_text(site, "reference/limits.md")
     missing = [rule.id for rule in sources.rules() if rule.id not in text]
+    missing += [rule.summary for rule in sources.rules() if rule.summary not in text]
     assert not missing
+
+
+SETTING_PAGES = ("reference/limits.md", CLI_PAGES[sources.MOCK_PROGRAM][0])
+
+
+@pytest.mark.parametrize("page", SETTING_PAGES)
+@pytest.mark.parametrize("setting", sources.settings(), ids=lambda s: s.name)
+def test_every_setting_has_its_row_with_flag_variable_bounds_and_default(
+    site: Path, page: str, setting: sources.Setting
+) -> None:
+    row = visible_text(table_row(site, page, f"<code>{setting.flag}</code>"))
+    default = setting.default if isinstance(setting.default, str) else json.dumps(setting.default)
+    expected = [envvars.variable(setting.flag), setting.rule, setting.expects(), default]
+    expected += [str(bound) for bound in (setting.minimum, setting.maximum) if bound is not None]
+    expected += [*setting.choices, *([setting.unit] if setting.unit else [])]
+    missing = [item for item in expected if item not in row]
+    assert not missing
+
+
+def test_every_serve_option_shows_its_environment_variable(site: Path) -> None:
+    serve = subcommands(sources.cli_parsers()[sources.MOCK_PROGRAM])["serve"]
+    page = CLI_PAGES[sources.MOCK_PROGRAM][0]
+    for _, option in envvars.options(serve):
+        row = visible_text(table_row(site, page, f"<code>{option}</code>"))
+        assert envvars.variable(option) in row, option
+        assert "[env " not in row, option  # the variable has its own column
 
 
 @pytest.mark.parametrize("program", sorted(CLI_PAGES))

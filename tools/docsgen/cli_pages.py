@@ -6,11 +6,13 @@ import argparse
 import re
 from collections.abc import Iterator
 
-from tools.docsgen.markdown import code, fenced, table
-from tools.docsgen.sources import option_default, rule_for_option
+from tools.docsgen.markdown import code, fenced, prose, table
+from tools.docsgen.setting_words import LIMITS_PAGE, setting_rule_link
+from tools.docsgen.setting_words import default_words as default_words_of_setting
+from tools.docsgen.sources import option_help, option_variable, setting_for_option
 
 ENV_VAR = re.compile(r"\$([A-Z][A-Z0-9_]+)")
-"""An environment variable named in an option's help, as ``$NAME``."""
+"""An environment variable named in an option's help, as ``$NAME`` (the reference client's)."""
 
 
 def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
@@ -38,35 +40,32 @@ def names(action: argparse.Action) -> str:
 
 
 def default_words(program: str, action: argparse.Action) -> str:
-    """The default as typed on a command line; flags say ``off``."""
+    """The default as typed on a command line; flags say ``off``; settings add their unit."""
+    setting = setting_for_option(program, action.dest)
+    if setting is not None:  # the option's own default is None: "keep the setting's"
+        return default_words_of_setting(setting)
     if isinstance(action, argparse._StoreTrueAction):
         return "off"
     if not action.option_strings:
         return "(required)"
-    value = option_default(program, action.dest, action.default)
-    if value is None or value is argparse.SUPPRESS:
+    if action.default is None or action.default is argparse.SUPPRESS:
         return "–"
-    return code(str(value))
+    return code(str(action.default))
 
 
 def meaning(program: str, action: argparse.Action) -> str:
-    """The option's help; the mock's rule options without help say which rule they set."""
-    rule = rule_for_option(action.dest) if program == "mock-ortto" else None
-    if rule is None:
-        return action.help or "–"
-    said = f"{action.help}. " if action.help else ""
-    return (
-        f"{said}Sets the rule [{code(rule.id)}](limits.md#{rule_anchor(rule.id)}): {rule.summary}"
-    )
+    """The option's help; a setting's option says its summary and links the rule it sets."""
+    setting = setting_for_option(program, action.dest)
+    if setting is None:
+        return prose(option_help(program, action)) or "–"
+    return f"{prose(setting.summary)} Sets the rule {setting_rule_link(setting, LIMITS_PAGE)}."
 
 
-def rule_anchor(rule_id: str) -> str:
-    """The anchor of a rule's row on the limits page."""
-    return "rule-" + rule_id.replace(".", "-").replace("_", "-")
-
-
-def value_words(action: argparse.Action) -> str:
-    """What the option takes: a flag, one of its choices, or a typed value."""
+def value_words(program: str, action: argparse.Action) -> str:
+    """What the option takes: a setting's bounds or choices, a flag, a choice, a typed value."""
+    setting = setting_for_option(program, action.dest)
+    if setting is not None:
+        return prose(setting.expects())
     if action.nargs == 0:
         return "flag"
     if action.choices:
@@ -75,16 +74,23 @@ def value_words(action: argparse.Action) -> str:
     return {"str": "text", "int": "integer", "float": "number"}.get(kind, kind)
 
 
-def env_words(action: argparse.Action) -> str:
-    """Environment variables the option's help names."""
-    found = ENV_VAR.findall(action.help or "")
+def env_words(program: str, action: argparse.Action) -> str:
+    """The environment variable of the option: the mock's own, else those its help names."""
+    variable = option_variable(program, action)
+    found = [variable] if variable else ENV_VAR.findall(action.help or "")
     return ", ".join(code(name) for name in found) or "–"
 
 
 def option_table(program: str, parser: argparse.ArgumentParser) -> str:
     """One row per option of ``parser``."""
     rows = (
-        [names(a), value_words(a), default_words(program, a), env_words(a), meaning(program, a)]
+        [
+            names(a),
+            value_words(program, a),
+            default_words(program, a),
+            env_words(program, a),
+            meaning(program, a),
+        ]
         for a in options(parser)
     )
     return table(("Option", "Value", "Default", "Environment", "Meaning"), rows)

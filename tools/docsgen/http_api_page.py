@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from tools.docsgen.markdown import code, table
+from tools.docsgen.markdown import code, prose, table
 from tools.docsgen.sources import mock_openapi
 
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
@@ -81,7 +81,7 @@ def property_table(schema: Schema) -> str:
             type_words(prop),
             "yes" if name in required else "no",
             constraint_words(prop),
-            str(prop.get("description", "–")),
+            prose(str(prop.get("description", "–"))),
         ]
         for name, prop in schema.get("properties", {}).items()
     )
@@ -92,7 +92,7 @@ def schema_block(schema: Schema) -> str:
     """A schema as words, plus its property table when it is an inline object."""
     parts = [f"Type: {type_words(schema)}." if "properties" not in schema else "An object:"]
     if schema.get("description"):
-        parts.append(str(schema["description"]))
+        parts.append(prose(str(schema["description"])))
     if "properties" in schema:
         parts.append(property_table(schema))
         if schema.get("additionalProperties") is False:
@@ -112,7 +112,7 @@ def _parameters(operation: dict[str, Any]) -> str:
             p.get("in", ""),
             "yes" if p.get("required") else "no",
             type_words(p.get("schema", {})),
-            str(p.get("description", "–")),
+            prose(str(p.get("description", "–"))),
         ]
         for p in operation.get("parameters", ())
     )
@@ -132,14 +132,14 @@ def _responses(operation: dict[str, Any]) -> str:
                 else type_words(schema)
             )
         )
-        rows.append([code(status), str(answer.get("description", "")), shape])
+        rows.append([code(status), prose(str(answer.get("description", ""))), shape])
     return "**Responses**\n\n" + table(("Status", "When", "Body"), rows)
 
 
 def render_operation(method: str, path: str, operation: dict[str, Any]) -> str:
     """One operation: summary, parameters, request body and responses."""
     parts = [f"### `{method} {path}` {{#{operation_anchor(method, path)}}}"]
-    parts += [str(operation[k]) for k in ("summary", "description") if operation.get(k)]
+    parts += [prose(str(operation[k])) for k in ("summary", "description") if operation.get(k)]
     if operation.get("parameters"):
         parts.append(_parameters(operation))
     body = operation.get("requestBody")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -11,6 +12,11 @@ from typing import Any
 def cell(text: str) -> str:
     """Text safe inside a table cell: pipes escaped, line breaks turned into ``<br>``."""
     return text.replace("|", "\\|").replace("\n", "<br>")
+
+
+def prose(text: str) -> str:
+    """Plain text from the code, shown as written: ``<key>`` stays text, not an HTML tag."""
+    return html.escape(text, quote=False)
 
 
 def code(value: str) -> str:

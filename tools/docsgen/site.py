@@ -21,8 +21,9 @@ MODULE_DIR = "tools/docsgen"
 CLI_PAGES = {
     "mock-ortto": (
         "reference/mock-cli.md",
-        "The mock's command line (`python -m mock_ortto` is the same). Options left out keep "
-        "the rule values of [the limits page](limits.md).",
+        "The mock's command line (`python -m mock_ortto` is the same). Every `serve` option "
+        "can also come from its environment variable; the command line wins. Setting options "
+        "left out keep the defaults of [the settings table](limits.md#settings).",
     ),
     "ortto-reference": (
         "reference/reference-cli.md",

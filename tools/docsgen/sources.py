@@ -9,10 +9,11 @@ import argparse
 from collections.abc import Sequence
 from typing import Any
 
-from mock_ortto.app import create_app
+from mock_ortto import envvars, openapi
 from mock_ortto.cli import build_parser as mock_parser
-from mock_ortto.config import ServerConfig, Settings
-from mock_ortto.rules import RULES, Rule
+from mock_ortto.config import ServerConfig
+from mock_ortto.rules import CATEGORIES, RULES, RULES_BY_ID, Rule
+from mock_ortto.settings import SETTINGS, SETTINGS_BY_NAME, Setting
 from mock_ortto.testing import RunningMock, start_mock
 from reference_client.api import OrttoActions, OrttoAudiences
 from reference_client.cli import build_parser as reference_parser
@@ -30,6 +31,7 @@ __all__ = [
     "API_KEY_VAR",
     "HOOK_KEY",
     "LOCAL_ENDPOINT_VAR",
+    "MOCK_PROGRAM",
     "Action",
     "Destination",
     "Field",
@@ -42,16 +44,25 @@ __all__ = [
     "RawResponse",
     "Rule",
     "RunningMock",
+    "Setting",
     "Transport",
+    "categories",
     "cli_parsers",
     "destinations",
     "endpoint_for_key",
     "mock_openapi",
-    "option_default",
-    "rule_for_option",
+    "option_help",
+    "option_variable",
+    "rule_of",
     "rules",
+    "setting_for_option",
+    "setting_variable",
+    "settings",
     "start_mock",
 ]
+
+MOCK_PROGRAM = "mock-ortto"
+"""The mock's command line; its options come from the settings declaration and the environment."""
 
 PYTHON_API_MODULES: tuple[str, ...] = (
     "reference_client.api",
@@ -67,8 +78,28 @@ def destinations() -> Sequence[Destination]:
 
 
 def rules() -> Sequence[Rule]:
-    """The mock's rule table, in declaration order."""
+    """The mock's rule registry, grouped by category."""
     return RULES
+
+
+def categories() -> Sequence[str]:
+    """The rule categories, in the order the registry groups them."""
+    return CATEGORIES
+
+
+def settings() -> Sequence[Setting]:
+    """The mock's runtime settings, each declared once (``mock_ortto/settings.py``)."""
+    return SETTINGS
+
+
+def rule_of(setting: Setting) -> Rule:
+    """The rule whose value ``setting`` holds (``rate_limit`` -> ``rate.enabled``)."""
+    return RULES_BY_ID[setting.rule]
+
+
+def setting_variable(setting: Setting) -> str:
+    """The environment variable of the setting's ``mock-ortto serve`` option."""
+    return envvars.variable(setting.flag)
 
 
 def cli_parsers() -> dict[str, argparse.ArgumentParser]:
@@ -77,10 +108,8 @@ def cli_parsers() -> dict[str, argparse.ArgumentParser]:
 
 
 def mock_openapi() -> dict[str, Any]:
-    """The OpenAPI document the mock serves at ``/openapi.json``."""
-    answer = create_app(ServerConfig()).test_client().get("/openapi.json")
-    document: dict[str, Any] = answer.get_json()
-    return document
+    """The OpenAPI document the mock serves at ``/openapi.json`` (default configuration)."""
+    return openapi.build(ServerConfig())
 
 
 def endpoint_for_key(api_key: str) -> str:
@@ -88,23 +117,16 @@ def endpoint_for_key(api_key: str) -> str:
     return get_endpoint(api_key, {})
 
 
-def option_default(program: str, dest: str, declared: object) -> object:
-    """What an option stands for when left out.
-
-    The mock's rule options default to ``None`` ("keep the rule's value"); the value they keep
-    is the default :class:`mock_ortto.config.Settings` field of the same name.
-    """
-    if program != "mock-ortto" or declared is not None:
-        return declared
-    value = getattr(Settings(), dest, None)
-    if isinstance(value, bool):
-        return "on" if value else "off"
-    return value
+def setting_for_option(program: str, dest: str) -> Setting | None:
+    """The declared setting an option of ``program`` sets (only ``mock-ortto`` has them)."""
+    return SETTINGS_BY_NAME.get(dest) if program == MOCK_PROGRAM else None
 
 
-def rule_for_option(dest: str) -> Rule | None:
-    """The rule an option of the mock sets (``max_items`` -> ``payload.max_items``)."""
-    for rule in RULES:
-        if rule.id.replace(".", "_") == dest or rule.id.endswith("." + dest):
-            return rule
-    return None
+def option_variable(program: str, action: argparse.Action) -> str | None:
+    """The environment variable ``mock-ortto`` reads for an option (``None`` elsewhere)."""
+    return envvars.variable_of(action) if program == MOCK_PROGRAM else None
+
+
+def option_help(program: str, action: argparse.Action) -> str:
+    """The option's help, without the variable the mock's parser appends to it."""
+    return envvars.plain_help(action) if program == MOCK_PROGRAM else action.help or ""
