@@ -4,9 +4,10 @@ The docs sessions build the site into ``build/docs-site`` (``docs``: strict buil
 that hold it to the code; ``docs-browser``: the same build opened in Debian's headless Chromium,
 screenshots in ``build/docs-browser``).
 
-Not part of the default run: ``nox -s bench`` (benchmarks that print figures) and
+Not part of the default run: ``nox -s bench`` (benchmarks that print figures),
 ``nox -s differential`` (the real destination code, fetched from the npm registry, against the
-reference client; needs Node.js and npm).
+reference client; needs Node.js and npm) and ``nox -s docs-zensical`` (the same ``mkdocs.yml``
+built by Zensical, the successor of Material for MkDocs: an exit route kept tested).
 """
 
 from __future__ import annotations
@@ -103,6 +104,17 @@ def docs_examples(session: nox.Session) -> None:
         "README.md",
         *session.posargs,
     )
+
+
+@nox.session(name="docs-zensical")
+def docs_zensical(session: nox.Session) -> None:
+    """Exit route from Material: the same mkdocs.yml built by Zensical into ``site/``.
+
+    Fails, saying so, while Zensical does not run the ``hooks:`` that generate the reference
+    pages (``tools/docsgen/zensical_build.py``).
+    """
+    session.install("-e", ".[docs]", "zensical")
+    session.run("python", "-m", "tools.docsgen.zensical_build")
 
 
 @nox.session

@@ -16,6 +16,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from tools.docsgen.paths import html_path as html_path  # re-exported for the tests
+
 ROOT = Path(__file__).resolve().parents[2]
 SITE_DIR_VAR = "DOCS_SITE_DIR"
 """Set by the nox sessions to the directory of the build they just made."""
@@ -38,14 +40,6 @@ def built_site(tmp: Path) -> Path:
     if given and (Path(given) / "index.html").is_file():
         return Path(given)
     return build(tmp / "site")
-
-
-def html_path(site: Path, page: str) -> Path:
-    """``actions/upsert-contact.md`` -> ``SITE/actions/upsert-contact/index.html``."""
-    stem = page.removesuffix(".md")
-    if stem == "index" or stem.endswith("/index"):
-        return site / stem.removesuffix("index") / "index.html"
-    return site / stem / "index.html"
 
 
 class _Text(HTMLParser):

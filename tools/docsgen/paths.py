@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from tools.docsgen.sources import Action, Destination
 
@@ -26,3 +27,12 @@ def link(from_page: str, to_page: str, anchor: str = "") -> str:
     """A relative link between two generated pages (both one folder deep)."""
     target = to_page if from_page.count("/") == 0 else f"../{to_page}"
     return target + (f"#{anchor}" if anchor else "")
+
+
+def html_path(site: Path, page: str) -> Path:
+    """Where a page lands in a built site: ``actions/upsert-contact.md`` ->
+    ``SITE/actions/upsert-contact/index.html`` (directory URLs)."""
+    stem = page.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return site / stem.removesuffix("index") / "index.html"
+    return site / stem / "index.html"
