@@ -74,26 +74,24 @@ def value_words(program: str, action: argparse.Action) -> str:
     return {"str": "text", "int": "integer", "float": "number"}.get(kind, kind)
 
 
-def env_words(program: str, action: argparse.Action) -> str:
-    """The environment variable of the option: the mock's own, else those its help names."""
+def variables(program: str, action: argparse.Action) -> list[str]:
+    """The environment variables of the option: the mock's own, else those its help names."""
     variable = option_variable(program, action)
-    found = [variable] if variable else ENV_VAR.findall(action.help or "")
-    return ", ".join(code(name) for name in found) or "–"
+    return [variable] if variable else ENV_VAR.findall(action.help or "")
 
 
 def option_table(program: str, parser: argparse.ArgumentParser) -> str:
-    """One row per option of ``parser``."""
+    """One row per option of ``parser``; its environment variable under its name."""
     rows = (
         [
-            names(a),
+            "\n".join([names(a), *(code(name) for name in variables(program, a))]),
             value_words(program, a),
             default_words(program, a),
-            env_words(program, a),
             meaning(program, a),
         ]
         for a in options(parser)
     )
-    return table(("Option", "Value", "Default", "Environment", "Meaning"), rows)
+    return table(("Option, environment variable", "Value", "Default", "Meaning"), rows)
 
 
 def render(program: str, parser: argparse.ArgumentParser, intro: str) -> str:

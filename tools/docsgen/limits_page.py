@@ -23,29 +23,26 @@ INTRO = (
 )
 
 SETTINGS_INTRO = (
-    "Each setting is declared once. Its [`mock-ortto serve` option](mock-cli.md), "
-    "its environment variable, its key in `PATCH /_mock/config` and the check of its value "
-    "all follow that declaration, so every way in accepts the same values and refuses a bad "
-    "one with the same message."
+    "Each setting is declared once. Its name (the key in `PATCH /_mock/config`), its "
+    "[`mock-ortto serve` option](mock-cli.md), its environment variable and the check of its "
+    "value all follow that declaration, so every way in accepts the same values and refuses a "
+    "bad one with the same message. Where each value comes from is in its rule's row."
 )
 
 
 def settings_table() -> str:
-    """One row per declared setting: how to set it, what it accepts, its default."""
+    """One row per declared setting: its names (key, option, variable), bounds, default, rule."""
     rows = (
         [
-            f'<span id="{setting_anchor(s.name)}"></span>{code(s.name)}',
-            setting_rule_link(s),
-            code(s.flag),
-            code(setting_variable(s)),
+            f'<span id="{setting_anchor(s.name)}"></span>'
+            + "\n".join(code(name) for name in (s.name, s.flag, setting_variable(s))),
             prose(s.expects()),
             default_words(s),
-            s.source,
+            setting_rule_link(s),
         ]
         for s in settings()
     )
-    headers = ("Setting", "Rule", "Option", "Environment", "Accepts", "Default", "Source")
-    return table(headers, rows)
+    return table(("Setting, option, environment variable", "Accepts", "Default", "Rule"), rows)
 
 
 def set_by(rule: Rule) -> str:
