@@ -23,14 +23,26 @@ SITE_DIR_VAR = "DOCS_SITE_DIR"
 """Set by the nox sessions to the directory of the build they just made."""
 
 
-def build(destination: Path, **env: str) -> Path:
-    """``mkdocs build --strict`` into ``destination``."""
-    subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(destination)],
+class BuildFailed(AssertionError):
+    """``mkdocs build --strict`` refused the site; the message ends with its log."""
+
+
+def build(destination: Path, config: Path = ROOT / "mkdocs.yml", **env: str) -> Path:
+    """``mkdocs build --strict`` of ``config`` into ``destination``.
+
+    Not ``-q``: MkDocs 1.6 counts the warnings ``--strict`` fails on only when it logs them.
+    """
+    command = ["mkdocs", "build", "--strict", "-f", str(config), "-d", str(destination)]
+    done = subprocess.run(
+        [sys.executable, "-m", *command],
         cwd=ROOT,
-        check=True,
+        capture_output=True,
+        text=True,
+        check=False,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **env},
     )
+    if done.returncode != 0:
+        raise BuildFailed(f"mkdocs build --strict failed:\n{done.stderr[-6000:]}")
     return destination
 
 

@@ -10,7 +10,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from tests.docs.site import ROOT, build, html_path
+from tests.docs.site import ROOT, BuildFailed, build, html_path
 from tools.docsgen import hook
 from tools.docsgen.site import pages
 
@@ -46,3 +46,12 @@ def test_a_hand_written_file_at_a_generated_path_is_refused() -> None:
     files = Files([by_hand])
     with pytest.raises(PluginError, match="is generated"):
         hook.on_files(files, config)
+
+
+def test_the_test_build_fails_on_a_warning(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Home\n\n[gone](missing.md)\n")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: probe\n")
+    with pytest.raises(BuildFailed, match=r"missing\.md"):
+        build(tmp_path / "site", config)
