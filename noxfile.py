@@ -6,8 +6,9 @@ screenshots in ``build/docs-browser``).
 
 Not part of the default run: ``nox -s bench`` (benchmarks that print figures),
 ``nox -s differential`` (the real destination code, fetched from the npm registry, against the
-reference client; needs Node.js and npm) and ``nox -s docs-zensical`` (the same ``mkdocs.yml``
-built by Zensical, the successor of Material for MkDocs: an exit route kept tested).
+reference client; needs Node.js and npm), ``nox -s docs-zensical`` (the same ``mkdocs.yml``
+built by Zensical, the successor of Material for MkDocs: an exit route kept tested) and
+``nox -s fuzz`` (long contract fuzzing of the mock).
 """
 
 from __future__ import annotations
@@ -115,6 +116,39 @@ def docs_zensical(session: nox.Session) -> None:
     """
     session.install("-e", ".[docs]", "zensical")
     session.run("python", "-m", "tools.docsgen.zensical_build")
+
+
+FUZZ_CASES = 100_000
+
+
+@nox.session
+def fuzz(session: nox.Session) -> None:
+    """At least 100,000 schemathesis cases against a live mock, plus body-parsing properties.
+
+    Posargs go to the schemathesis run (e.g. ``--min-cases 5000`` for a shorter try).
+    """
+    session.install("-e", ".[test]")
+    session.run(
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "--hypothesis-profile=fuzz",
+        "--hypothesis-show-statistics",
+        "tests/mock_ortto/test_parsing_properties.py",
+    )
+    session.run(
+        "python",
+        "-m",
+        "tests.contract.run_schemathesis",
+        "--max-examples",
+        "3000",
+        "--max-time",
+        "3600",
+        "--min-cases",
+        str(FUZZ_CASES),
+        *session.posargs,
+    )
 
 
 @nox.session

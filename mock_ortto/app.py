@@ -36,9 +36,11 @@ def create_app(config: ServerConfig | None = None, store: Store | None = None) -
 
     from mock_ortto.admin import admin_blueprint
     from mock_ortto.api import api_blueprint, journal_unrouted
+    from mock_ortto.index import index_blueprint
 
     app.register_blueprint(api_blueprint)
     app.register_blueprint(admin_blueprint)
+    app.register_blueprint(index_blueprint)
 
     @app.get("/openapi.json", provide_automatic_options=False)
     def openapi_document() -> Response:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
+from mock_ortto import rules
 from mock_ortto.settings import SETTINGS, SETTINGS_BY_NAME, check_changes, default_windows
 
 _D = {s.name: s.default for s in SETTINGS}
@@ -74,6 +75,7 @@ class ServerConfig:
     store: str = "memory"
     admin_token: str | None = None
     settings: Settings = field(default_factory=Settings)
+    max_admin_body_bytes: int = rules.default_int("admin.max_body_bytes")
 
     def describe(self) -> dict[str, Any]:
         """Return the static part of the configuration, with secrets hidden."""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,7 +31,37 @@ class MockContext:
 
     def settings(self, txn: Txn) -> Settings:
         """Return the settings in force (runtime overrides from the store, else startup)."""
-        text = txn.get_settings()
+        return self._parsed(txn.get_settings())
+
+    def body_limit(self, path: str) -> tuple[int, str]:
+        """Largest body accepted on ``path`` and the rule refusing more (no store lock taken).
+
+        Admin bodies (snapshots) have the fixed cap of the serve options; ``/v1`` bodies
+        follow the ``max_body_bytes`` setting in force.
+        """
+        if path.startswith("/_mock"):
+            return self.config.max_admin_body_bytes, "admin.max_body_bytes"
+        return self._parsed(self.store.peek_settings()).max_body_bytes, "payload.max_body_bytes"
+
+    @contextmanager
+    def reading(self) -> Iterator[Txn]:
+        """A read-only view for inspection, after any due reconciliation.
+
+        It never holds the write lock (on SQLite), so inspecting a large state does not
+        stall ``/v1`` traffic.
+        """
+        with self.store.reading() as txn:
+            settings = self.settings(txn)
+            due = engine.reconciliation_due(txn, txn.get_clock().now(), settings)
+            if not due:
+                yield txn
+                return
+        with self.store.transaction() as txn:
+            self.begin(txn)
+        with self.store.reading() as txn:
+            yield txn
+
+    def _parsed(self, text: str | None) -> Settings:
         if text is None:
             return self.config.settings
         cached = self._settings_cache.get(text)

@@ -171,6 +171,12 @@ def apply_membership(
     return decision
 
 
+def reconciliation_due(txn: Txn, now: float, s: Settings) -> bool:
+    """Whether :func:`reconcile_due` would change anything (a read-only check)."""
+    last = txn.get_reconciled_period()
+    return last is None or int(now // s.reconcile_period_seconds) > last
+
+
 def reconcile_due(txn: Txn, now: float, s: Settings) -> int:
     """Run the reconciliation if the clock crossed a period boundary; return how many applied."""
     period = s.reconcile_period_seconds

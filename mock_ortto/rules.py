@@ -143,6 +143,97 @@ _OWN: Final[tuple[Rule, ...]] = (
         "The mock clock stays within years 1..9999; a move beyond is refused with 409.",
         "mock-choice",
     ),
+    _rule(
+        "batch.partial",
+        "state",
+        "A batch answered 200 where some items were refused (listed in errors); the others"
+        " were applied.",
+        "mock-choice",
+    ),
+    _rule(
+        "batch.refused",
+        "state",
+        "A batch answered 200 where every item was refused (listed in errors); nothing was stored.",
+        "mock-choice",
+    ),
+    _rule(
+        "account.unknown",
+        "admin",
+        "An inspection of an API key the mock does not know (it never authenticated a /v1"
+        " request and holds no restored state) gets 404 listing the known accounts, redacted.",
+        "mock-choice",
+    ),
+    _rule(
+        "admin.query",
+        "admin",
+        "An admin endpoint refuses a query parameter it does not take (400 naming it and the"
+        " accepted ones).",
+        "mock-choice",
+    ),
+    _rule(
+        "payload.content_type",
+        "payload",
+        "A body must be sent as application/json (or another +json type; charset UTF-8 if"
+        " named) or without a Content-Type; any other media type gets 415.",
+        "destination-code",
+    ),
+    _rule(
+        "payload.utf8",
+        "payload",
+        "A body must be UTF-8 JSON text without a byte-order mark; UTF-16, UTF-32, a BOM or"
+        " invalid UTF-8 gets 400.",
+        "mock-choice",
+    ),
+    Rule(
+        "payload.max_json_depth",
+        "payload",
+        128,
+        "levels",
+        "No admin or object body may nest deeper than this; refused with 400 before anything"
+        " else walks it.",
+        "mock-choice",
+    ),
+    Rule(
+        "admin.max_body_bytes",
+        "server",
+        64 * 1024 * 1024,
+        "bytes",
+        "Largest /_mock request body (a snapshot); larger is refused with 413 before it is"
+        " read (--max-admin-body-bytes).",
+        "mock-choice",
+    ),
+    Rule(
+        "http.connection_limit",
+        "server",
+        100,
+        "connections",
+        "Open connections per process; one more is answered 503 at once (--connection-limit).",
+        "mock-choice",
+    ),
+    Rule(
+        "http.read_timeout",
+        "server",
+        30,
+        "s",
+        "A request must fully arrive within this time, else 408 and the connection closes"
+        " (--read-timeout).",
+        "mock-choice",
+    ),
+    Rule(
+        "http.header_size",
+        "server",
+        65536,
+        "bytes",
+        "Largest request line plus headers; larger gets 431 (--max-header-bytes).",
+        "mock-choice",
+    ),
+    _rule(
+        "http.malformed",
+        "server",
+        "A request that is not valid HTTP/1.1 (bad framing, an unsupported transfer coding)"
+        " gets 400 or 501 and the connection closes.",
+        "mock-choice",
+    ),
 )
 
 
@@ -177,6 +268,7 @@ CATEGORIES: Final[tuple[Category, ...]] = (
     "state",
     "request",
     "admin",
+    "server",
 )
 
 RULES: Final[tuple[Rule, ...]] = tuple(

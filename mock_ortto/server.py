@@ -1,14 +1,30 @@
-"""Serving the app on production WSGI servers: waitress (one process, threads) or gunicorn
-(several worker processes, each building its own app over the shared SQLite file)."""
+"""Serving the app: waitress in one process (threads), gunicorn worker processes that each run
+the same hardened waitress door (:mod:`mock_ortto.door`) over the shared SQLite file, or a
+background thread (tests, the pytest plugin).
+
+The listening socket is bound before anything is announced: the ``ORTTO_LOCAL_ENDPOINT=``
+line is printed only once the port accepts connections, and a taken or invalid port is one
+clear error instead.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import socket
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from mock_ortto.config import ServerConfig
+from mock_ortto.context import EXTENSION, MockContext
+from mock_ortto.door import BodyLimit, Door, DoorOptions, build_server
+from mock_ortto.requestlog import RequestLog
+
+DEFAULT_BACKLOG = 1024
+
+
+class BindError(Exception):
+    """The address cannot be listened on (one line, for the command line)."""
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -19,29 +35,93 @@ def free_port(host: str = "127.0.0.1") -> int:
         return port
 
 
-def endpoint_line(host: str, port: int) -> str:
-    """The line integrators paste into the destination's environment."""
+def shown_host(host: str) -> str:
+    """The host as a client reaches it (a wildcard bind is shown as loopback, IPv6 bracketed)."""
     shown = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "[::1]"}.get(host, host)
     if ":" in shown and not shown.startswith("["):
         shown = f"[{shown}]"  # an IPv6 literal in a URL needs brackets
-    return f"ORTTO_LOCAL_ENDPOINT=http://{shown}:{port}"
+    return shown
+
+
+def endpoint_line(host: str, port: int) -> str:
+    """The line integrators paste into the destination's environment."""
+    return f"ORTTO_LOCAL_ENDPOINT=http://{shown_host(host)}:{port}"
+
+
+def listen(host: str, port: int, backlog: int = DEFAULT_BACKLOG) -> socket.socket:
+    """Bind and listen on ``host:port`` (``0`` picks a free port); :class:`BindError` if not."""
+    if not 0 <= port <= 65535:
+        raise BindError(f"port {port} is out of range (0..65535; 0 picks a free one)")
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(
+            host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+    except socket.gaierror as exc:
+        raise BindError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if family == socket.AF_INET6:
+            sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        sock.bind(address)
+        sock.listen(backlog)
+    except OSError as exc:
+        sock.close()
+        reason = exc.strerror or str(exc)
+        raise BindError(f"cannot listen on {shown_host(host)}:{port}: {reason}") from None
+    return sock
+
+
+def body_limit_of(app: Any) -> BodyLimit:
+    """The body limit the door applies for ``app`` (its context decides per path)."""
+    ctx: MockContext = app.extensions[EXTENSION]
+    return ctx.body_limit
+
+
+Announce = Callable[[int], None]
+
+
+def announcer(host: str, mode: str, log: RequestLog) -> Announce:
+    """Print the endpoint line (stdout) and a human line (stderr) once the port is live."""
+
+    def announce(port: int) -> None:
+        print(endpoint_line(host, port), flush=True)
+        log.say(
+            f"mock-ortto listening on http://{shown_host(host)}:{port} ({mode});"
+            " Ctrl+C or SIGTERM stops it"
+        )
+
+    return announce
 
 
 class ThreadedServer:
-    """A waitress server running in a background thread (tests, the pytest plugin)."""
+    """The mock on a loopback port, served from a background thread (tests, pytest plugin)."""
 
-    def __init__(self, app: Any, host: str = "127.0.0.1", port: int = 0, threads: int = 8) -> None:
-        from waitress.server import create_server
-
-        self._server = create_server(app, host=host, port=port, threads=threads, ident="mock_ortto")
+    def __init__(
+        self,
+        app: Any,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        threads: int = 8,
+        options: DoorOptions | None = None,
+        request_log: RequestLog | None = None,
+    ) -> None:
+        opts = options or DoorOptions(threads=threads)
         self.host = host
-        self.port = int(self._server.effective_port)
-        self._thread = threading.Thread(target=self._server.run, name="mock-ortto", daemon=True)
+        self._door: Door = build_server(
+            app,
+            listen(host, port),
+            body_limit_of(app),
+            opts,
+            request_log or RequestLog(quiet=True),
+        )
+        self.port = self._door.port
+        self._thread = threading.Thread(target=self._door.run, name="mock-ortto", daemon=True)
 
     @property
     def base_url(self) -> str:
         """``http://host:port`` (the ORTTO_LOCAL_ENDPOINT value)."""
-        return f"http://{self.host}:{self.port}"
+        return f"http://{shown_host(self.host)}:{self.port}"
 
     def start(self) -> ThreadedServer:
         """Start serving."""
@@ -50,40 +130,53 @@ class ThreadedServer:
 
     def stop(self) -> None:
         """Close every connection, stop the loop and the worker threads."""
-        server = self._server
-
-        def close_all() -> None:
-            for channel in list(server._map.values()):
-                with contextlib.suppress(Exception):
-                    channel.close()
-
-        server.trigger.pull_trigger(close_all)
+        self._door.stop()
         self._thread.join(timeout=10)
-        server.task_dispatcher.shutdown()
 
 
-def serve_waitress(cfg: ServerConfig, host: str, port: int, threads: int) -> None:
-    """Serve in this process with waitress until interrupted."""
-    from waitress import serve
-
+def serve_waitress(
+    cfg: ServerConfig,
+    sock: socket.socket,
+    options: DoorOptions,
+    log: RequestLog,
+    announce: Announce,
+) -> None:
+    """Serve in this process until interrupted."""
     from mock_ortto.app import create_app
 
-    serve(create_app(cfg), host=host, port=port, threads=threads, ident="mock_ortto")
+    app = create_app(cfg)
+    door = build_server(app, sock, body_limit_of(app), options, log)
+    announce(door.port)
+    door.run()
 
 
-def serve_gunicorn(cfg: ServerConfig, host: str, port: int, workers: int, threads: int) -> None:
-    """Serve with gunicorn worker processes until interrupted."""
+def serve_gunicorn(
+    cfg: ServerConfig,
+    sock: socket.socket,
+    workers: int,
+    options: DoorOptions,
+    log: RequestLog,
+    announce: Announce,
+) -> None:
+    """Serve with gunicorn worker processes (each running the door) until interrupted."""
     from gunicorn.app.base import BaseApplication
 
+    port = int(sock.getsockname()[1])
+    fd = sock.detach()  # gunicorn takes the bound socket over (and closes this descriptor)
+
     class _App(BaseApplication):  # type: ignore[misc]
+        door_options = options
+        request_log = log
+
         def load_config(self) -> None:
-            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("bind", f"fd://{fd}")
             self.cfg.set("workers", workers)
-            self.cfg.set("worker_class", "gthread")
-            self.cfg.set("threads", threads)
+            self.cfg.set("worker_class", "mock_ortto.gunicorn_worker.DoorWorker")
             self.cfg.set("accesslog", None)
+            self.cfg.set("loglevel", "warning")
             self.cfg.set("graceful_timeout", 5)
-            with contextlib.suppress(AttributeError, KeyError):
+            self.cfg.set("when_ready", lambda _arbiter: announce(port))
+            with contextlib.suppress(AttributeError, KeyError):  # older gunicorn: no such socket
                 self.cfg.set("control_socket_disable", True)
 
         def load(self) -> Any:
@@ -92,3 +185,14 @@ def serve_gunicorn(cfg: ServerConfig, host: str, port: int, workers: int, thread
             return create_app(cfg)
 
     _App().run()
+
+
+__all__ = [
+    "BindError",
+    "ThreadedServer",
+    "endpoint_line",
+    "free_port",
+    "listen",
+    "serve_gunicorn",
+    "serve_waitress",
+]

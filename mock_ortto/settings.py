@@ -20,7 +20,7 @@ from typing import Any, Final, Literal
 
 import fastjsonschema
 
-Category = Literal["auth", "churn", "rate", "payload", "state", "request", "admin"]
+Category = Literal["auth", "churn", "rate", "payload", "state", "request", "admin", "server"]
 Source = Literal["ortto-docs", "segment-docs", "destination-code", "mock-choice"]
 Kind = Literal["integer", "number", "boolean", "choice", "string", "windows"]
 JSON = dict[str, Any]
@@ -344,11 +344,11 @@ SETTINGS: Final[tuple[Setting, ...]] = (
         "integer",
         32,
         "levels",
-        "Deepest nesting allowed inside traits and properties of one item; deeper items get a"
-        " per-item 400.",
+        "Deepest nesting allowed inside traits and properties of one item (per-item 400) and of"
+        " snapshot records (400 naming the record); at most 100, which every store holds safely.",
         "mock-choice",
         1,
-        500,
+        100,  # the ceiling: every store holds records this deep safely
     ),
     Setting(
         "audience_name_max_chars",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mock_ortto import views
+from mock_ortto.auth import redact
 from mock_ortto.clock import ClockState
 from mock_ortto.store.base import Txn
 
@@ -31,6 +32,23 @@ def export(txn: Txn) -> JSON:
         "reconciled_period": txn.get_reconciled_period(),
         "accounts": accounts,
     }
+
+
+NESTED = (("contacts", "traits"), ("contacts", "location"), ("activities", "properties"))
+"""Record fields that hold caller data of any shape (bounded by ``max_depth``)."""
+
+
+def too_deep(data: JSON, limit: int) -> str | None:
+    """Where a snapshot record nests deeper than ``limit`` (the /v1 item bound), or ``None``."""
+    from mock_ortto.validation import depth_exceeds  # validation's schemas import this module
+
+    for key, state in (data.get("accounts") or {}).items():
+        for kind, name in NESTED:
+            for index, record in enumerate(state.get(kind) or []):
+                value = record.get(name) if isinstance(record, dict) else None
+                if isinstance(value, dict | list) and depth_exceeds(value, limit):
+                    return f"accounts[{redact(key)}].{kind}[{index}].{name}"
+    return None
 
 
 def restore(txn: Txn, data: JSON) -> int:
@@ -67,10 +85,5 @@ def restore(txn: Txn, data: JSON) -> int:
             txn.save_membership(key, views.membership_from(d))
         for d in state.get("timeline", []):
             txn.add_timeline(key, views.timeline_event_from(d))
-        if not any(
-            state.get(k)
-            for k in ("contacts", "activities", "audiences", "memberships", "timeline", "sequences")
-        ):
-            txn.next_seq(key, "contact")
-            txn.set_seq(key, "contact", 0)
+        txn.touch(key)  # an account with no records is still known
     return len(accounts)

@@ -10,6 +10,7 @@ from typing import Any
 import fastjsonschema
 import orjson
 
+from mock_ortto import rules
 from mock_ortto.errors import ItemError, MockError
 from mock_ortto.fastcheck import Check, compile_check
 from mock_ortto.openapi.wire import ITEM_SCHEMAS
@@ -95,8 +96,18 @@ class Validators:
             raise MockError(400, describe(exc, "body"), rule="request.invalid") from None
 
     def parse_body(self, name: str, raw: bytes) -> Any:
-        """Parse a request body strictly and validate it against schema ``name`` (400s)."""
+        """Parse a request body strictly and validate it against schema ``name`` (400s).
+
+        The body may nest at most ``payload.max_json_depth`` levels, checked before the
+        schema (or anything else) walks it.
+        """
         body = parse_json(raw)
+        if depth_exceeds(body, MAX_JSON_DEPTH):
+            raise MockError(
+                400,
+                f"request body nests deeper than {MAX_JSON_DEPTH} levels",
+                rule="payload.max_json_depth",
+            )
         self.check_body(name, body)
         where = lone_surrogate(body, "body") if may_hold_lone_surrogates(raw) else None
         if where is not None:
@@ -183,8 +194,87 @@ def _finite_float(text: str) -> float:
     return value
 
 
+_INT_RANGE = range(-(2**63), 2**64)
+
+
+def _orjson_int(text: str) -> int | float:
+    """An integer as orjson reads it: exact within 64 bits, otherwise the nearest double."""
+    if len(text) <= 21:
+        value = int(text)
+        if value in _INT_RANGE:
+            return value
+    return _finite_float(text)
+
+
+MAX_JSON_DEPTH = rules.default_int("payload.max_json_depth")
+
+
+def _utf8_text(raw: bytes) -> str:
+    """The body as text: UTF-8 without a byte-order mark, else a 400 saying what it is."""
+    if raw.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        raise MockError(
+            400,
+            "request body starts with a byte-order mark; send UTF-8 JSON without one",
+            rule="payload.utf8",
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise MockError(
+            400,
+            f"request body is not UTF-8 text (invalid byte at offset {exc.start}); expected"
+            " UTF-8 JSON",
+            rule="payload.utf8",
+        ) from None
+    if "\x00" in text:
+        raise MockError(
+            400,
+            "request body holds NUL bytes (UTF-16 or UTF-32 text?); expected UTF-8 JSON",
+            rule="payload.utf8",
+        )
+    return text
+
+
+_JSON_MEDIA = re.compile(r"^application/(?:[\w.+-]+\+)?json$")
+
+
+def check_media_type(header: str | None) -> None:
+    """Accept a body sent as JSON: ``application/json`` (or ``+json``), charset UTF-8 if named.
+
+    A missing header is accepted (the body is read as JSON anyway); any other media type is
+    415, so a client that sends a form or text finds out at once instead of being guessed at.
+    """
+    if header is None or not header.strip():
+        return
+    media, _, params = header.partition(";")
+    media = media.strip().lower()
+    if not _JSON_MEDIA.match(media):
+        raise MockError(
+            415,
+            f"Content-Type {media or header.strip()!r} is not accepted; send the body as"
+            " application/json (as the destination does)",
+            rule="payload.content_type",
+        )
+    for param in params.split(";"):
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset" and value.strip().strip('"').lower() not in (
+            "utf-8",
+            "utf8",
+        ):
+            raise MockError(
+                415,
+                f"charset {value.strip()!r} is not accepted; send application/json in UTF-8",
+                rule="payload.content_type",
+            )
+
+
 def parse_json(raw: bytes) -> Any:
-    """Parse a request body strictly (no NaN/Infinity); raise 400 saying what is wrong."""
+    """Parse a request body strictly (no NaN/Infinity); raise 400 saying what is wrong.
+
+    Only UTF-8 without a byte-order mark is accepted. Numbers come out the same whichever
+    parser reads the body: integers within 64 bits exactly, larger ones as the nearest
+    double (as orjson, and Ortto's JavaScript side, read them).
+    """
     if not raw.strip():
         raise MockError(400, "request body is empty; expected JSON", rule="payload.json_array")
     try:  # orjson is strict (no NaN, no overflowing numbers) and several times faster
@@ -192,15 +282,22 @@ def parse_json(raw: bytes) -> Any:
     except orjson.JSONDecodeError:
         pass  # the standard parser decides, and words the error (it also accepts lone
         # surrogate escapes, which JavaScript's JSON.stringify can produce)
+    return parse_standard(raw)
+
+
+def parse_standard(raw: bytes) -> Any:
+    """The fallback parser of :func:`parse_json`: same values as orjson, worded errors."""
+    text = _utf8_text(raw)
     try:
-        return json.loads(raw, parse_constant=_reject_constant, parse_float=_finite_float)
+        return json.loads(
+            text,
+            parse_constant=_reject_constant,
+            parse_float=_finite_float,
+            parse_int=_orjson_int,
+        )
     except RecursionError:
         raise MockError(
-            400, "request body nests too deeply to parse", rule="payload.json_array"
-        ) from None
-    except UnicodeDecodeError:
-        raise MockError(
-            400, "request body is not UTF-8 text; expected JSON", rule="payload.json_array"
+            400, "request body nests too deeply to parse", rule="payload.max_json_depth"
         ) from None
     except ValueError as exc:
         raise MockError(

@@ -9,6 +9,7 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from mock_ortto import engine, faults, rules, snapshot, views
+from mock_ortto.admin.clockwords import clock_command_problem
 from mock_ortto.auth import redact
 from mock_ortto.clock import in_range, iso, parse_iso
 from mock_ortto.context import MockContext
@@ -17,27 +18,62 @@ from mock_ortto.errors import MockError
 from mock_ortto.responses import json_response
 from mock_ortto.settings import SettingError
 from mock_ortto.store.base import Txn
-from mock_ortto.validation import parse_json
+from mock_ortto.validation import check_media_type, parse_json
 
 JSON = dict[str, Any]
 admin_blueprint = Blueprint("mock_admin", __name__, url_prefix="/_mock")
 _NO_OPTIONS = {"provide_automatic_options": False}
 
 
+_QUERY: dict[str, tuple[str, ...]] = {
+    "contacts": ("api_key", "user_id", "anonymous_id", "offset", "limit"),
+    "activities": ("api_key", "contact_id", "offset", "limit"),
+    "audiences": ("api_key",),
+    "memberships": ("api_key", "audience_id", "contact_id", "offset", "limit"),
+    "timeline": ("api_key", "audience_id", "contact_id", "offset", "limit"),
+    "journal_list": ("limit", "path", "status", "rule"),
+}
+"""Query parameters each admin endpoint knows; any other one is refused (none elsewhere)."""
+
+
 @admin_blueprint.before_request
 def _check_token() -> None:
     token = _ctx().config.admin_token
-    if token is None:
-        return
-    given = request.headers.get("X-Mock-Admin-Token", "")
-    if not hmac.compare_digest(given.encode("utf-8", "replace"), token.encode("utf-8")):
+    if token is not None:
+        given = request.headers.get("X-Mock-Admin-Token", "")
+        if not hmac.compare_digest(given.encode("utf-8", "replace"), token.encode("utf-8")):
+            raise MockError(
+                401, "admin token missing or wrong (X-Mock-Admin-Token)", rule="admin.token"
+            )
+    endpoint = (request.endpoint or "").rpartition(".")[2]
+    known = _QUERY.get(endpoint, ())
+    unknown = sorted(set(request.args) - set(known))
+    if unknown:
+        accepted = ", ".join(known) if known else "none"
         raise MockError(
-            401, "admin token missing or wrong (X-Mock-Admin-Token)", rule="admin.token"
+            400,
+            f"unknown query parameter {', '.join(unknown)} on {request.path}"
+            f" (accepted: {accepted})",
+            rule="admin.query",
         )
 
 
+def _raw_body() -> bytes:
+    """The request body within the admin cap (413 past it), sent as JSON (415 otherwise)."""
+    limit, rule = _ctx().body_limit(request.path)
+    too_big = MockError(413, f"request body is larger than {limit} bytes", rule=rule)
+    if (request.content_length or 0) > limit:
+        raise too_big
+    raw = request.stream.read(limit + 1)
+    if len(raw) > limit:
+        raise too_big
+    if raw:
+        check_media_type(request.headers.get("Content-Type"))
+    return raw
+
+
 def _body(schema: str, *, optional: bool = False) -> Any:
-    raw = request.get_data(cache=False)
+    raw = _raw_body()
     if optional and not raw:
         return {}
     return _ctx().validators.parse_body(schema, raw)
@@ -59,6 +95,24 @@ def _key() -> str:
     key = _param("api_key")
     if key is None:
         raise MockError(400, "query parameter api_key is required", rule="request.invalid")
+    return key
+
+
+def _account(txn: Txn) -> str:
+    """The ``api_key`` of the query, which must be an account the mock knows (404 if not)."""
+    key = _key()
+    known = txn.accounts()
+    if key not in known:
+        raise MockError(
+            404,
+            f"no account with api_key {redact(key)}; known accounts: "
+            + (", ".join(str(redact(k)) for k in known) or "none"),
+            rule="account.unknown",
+            body={
+                "error": f"no account with api_key {redact(key)}",
+                "known_accounts": [redact(k) for k in known],
+            },
+        )
     return key
 
 
@@ -135,25 +189,29 @@ def reset() -> Response:
 @admin_blueprint.get("/state", **_NO_OPTIONS)
 def export_state() -> Response:
     """Snapshot."""
-    with _ctx().store.transaction() as txn:
-        _ctx().begin(txn)
+    with _ctx().reading() as txn:
         return json_response(snapshot.export(txn))
 
 
 @admin_blueprint.put("/state", **_NO_OPTIONS)
 def import_state() -> Response:
-    """Restore a snapshot."""
+    """Restore a snapshot (records may nest no deeper than ``max_depth``, as in /v1 items)."""
     body = _body("Snapshot")
-    with _ctx().store.transaction() as txn:
+    ctx = _ctx()
+    with ctx.store.transaction() as txn:
+        limit = ctx.settings(txn).max_depth
+        where = snapshot.too_deep(body, limit)
+        if where is not None:
+            message = f"{where} nests deeper than {limit} levels"
+            raise MockError(400, message, rule="payload.max_depth")
         count = snapshot.restore(txn, body)
     return json_response({"restored_accounts": count})
 
 
 @admin_blueprint.get("/accounts", **_NO_OPTIONS)
 def accounts() -> Response:
-    """Accounts with state."""
-    with _ctx().store.transaction() as txn:
-        _ctx().begin(txn)
+    """Accounts with state and their record counts (counted, not loaded; no write lock)."""
+    with _ctx().reading() as txn:
         rows = [
             {
                 "api_key": redact(key),
@@ -169,11 +227,10 @@ def accounts() -> Response:
 @admin_blueprint.get("/contacts", **_NO_OPTIONS)
 def contacts() -> Response:
     """Contacts of one account, a page at a time."""
-    key = _key()
     f = _filters("user_id", "anonymous_id")
     offset, limit = _page()
-    with _ctx().store.transaction() as txn:
-        _ctx().begin(txn)
+    with _ctx().reading() as txn:
+        key = _account(txn)
         if f["user_id"] is not None or f["anonymous_id"] is not None:
             candidates = []
             if f["user_id"]:
@@ -192,11 +249,10 @@ def contacts() -> Response:
 @admin_blueprint.get("/activities", **_NO_OPTIONS)
 def activities() -> Response:
     """Activities of one account, a page at a time."""
-    key = _key()
     f = _filters("contact_id")
     offset, limit = _page()
-    with _ctx().store.transaction() as txn:
-        _ctx().begin(txn)
+    with _ctx().reading() as txn:
+        key = _account(txn)
         found = txn.activities(key, f["contact_id"], offset, limit + 1)
         rows = [views.activity(a) for a in found]
     return _paged("activities", rows, offset, limit)
@@ -205,9 +261,8 @@ def activities() -> Response:
 @admin_blueprint.get("/audiences", **_NO_OPTIONS)
 def audiences() -> Response:
     """Audiences of one account."""
-    key = _key()
-    with _ctx().store.transaction() as txn:
-        _ctx().begin(txn)
+    with _ctx().reading() as txn:
+        key = _account(txn)
         rows = [views.audience(a) for a in txn.audiences(key)]
     return json_response({"audiences": rows})
 
@@ -215,11 +270,10 @@ def audiences() -> Response:
 @admin_blueprint.get("/memberships", **_NO_OPTIONS)
 def memberships() -> Response:
     """Membership records, a page at a time."""
-    key = _key()
     f = _filters("audience_id", "contact_id")
     offset, limit = _page()
-    with _ctx().store.transaction() as txn:
-        _ctx().begin(txn)
+    with _ctx().reading() as txn:
+        key = _account(txn)
         found = txn.memberships(key, f["audience_id"], f["contact_id"], offset, limit + 1)
         rows = [views.membership(m) for m in found]
     return _paged("memberships", rows, offset, limit)
@@ -228,34 +282,41 @@ def memberships() -> Response:
 @admin_blueprint.get("/timeline", **_NO_OPTIONS)
 def timeline() -> Response:
     """Membership timeline, a page at a time."""
-    key = _key()
     f = _filters("audience_id", "contact_id")
     offset, limit = _page()
-    with _ctx().store.transaction() as txn:
-        _ctx().begin(txn)
+    with _ctx().reading() as txn:
+        key = _account(txn)
         found = txn.timeline(key, f["audience_id"], f["contact_id"], offset, limit + 1)
         rows = [views.timeline_event(e) for e in found]
     return _paged("events", rows, offset, limit)
 
 
+JOURNAL_MAX = 100000
+
+
 @admin_blueprint.get("/journal", **_NO_OPTIONS)
 def journal_list() -> Response:
-    """Journal entries, newest first."""
-    raw = request.args.get("limit", "100")
-    try:
-        limit = int(raw)
-    except ValueError:
-        raise MockError(400, "limit must be an integer", rule="request.invalid") from None
-    if not 1 <= limit <= 100000:
-        raise MockError(400, "limit must be between 1 and 100000", rule="request.invalid")
-    with _ctx().store.transaction() as txn:
-        return json_response({"entries": txn.journal(limit)})
+    """Journal entries, newest first; filters ``path``, ``status`` and ``rule`` (exact)."""
+    limit = _int_param("limit", 100, 1, JOURNAL_MAX)
+    status = _int_param("status", 0, 100, 599) or None  # 0: no filter
+    f = _filters("path", "rule")
+    with _ctx().reading() as txn:
+        if status is None and f["path"] is None and f["rule"] is None:
+            return json_response({"entries": txn.journal(limit)})
+        entries = [
+            e
+            for e in txn.journal(JOURNAL_MAX)
+            if (status is None or e.get("status") == status)
+            and (f["path"] is None or e.get("path") == f["path"])
+            and (f["rule"] is None or e.get("rule") == f["rule"])
+        ]
+    return json_response({"entries": entries[:limit]})
 
 
 @admin_blueprint.get("/journal/<int:entry_id>", **_NO_OPTIONS)
 def journal_entry(entry_id: int) -> Response:
     """One journal entry."""
-    with _ctx().store.transaction() as txn:
+    with _ctx().reading() as txn:
         found = txn.journal_entry(entry_id)
     if found is None:
         raise MockError(404, f"no journal entry {entry_id}", rule="request.not_found")
@@ -266,15 +327,14 @@ def journal_entry(entry_id: int) -> Response:
 def clock_get() -> Response:
     """The clock."""
     ctx = _ctx()
-    with ctx.store.transaction() as txn:
-        ctx.begin(txn)
+    with ctx.reading() as txn:
         return json_response(_clock_view(txn, ctx))
 
 
 @admin_blueprint.post("/clock", **_NO_OPTIONS)
 def clock_change() -> Response:
     """Freeze, resume, set or advance the clock; run a due reconciliation."""
-    body = _body("ClockCommand")
+    body = _clock_body()
     ctx = _ctx()
     with ctx.store.transaction() as txn:
         settings, _ = ctx.begin(txn)
@@ -301,6 +361,19 @@ def clock_change() -> Response:
         return json_response(_clock_view(txn, ctx, reconciled))
 
 
+def _clock_body() -> JSON:
+    """The clock command, with an error naming the wrong field and what is accepted."""
+    raw = _raw_body()
+    try:
+        body: JSON = _ctx().validators.parse_body("ClockCommand", raw)
+    except MockError as exc:
+        if exc.rule != "request.invalid":
+            raise
+        problem = clock_command_problem(parse_json(raw))
+        raise MockError(400, problem or exc.message, rule="request.invalid") from None
+    return body
+
+
 def _instant(text: str) -> float:
     try:
         value = parse_iso(text)
@@ -320,7 +393,7 @@ def _instant(text: str) -> float:
 @admin_blueprint.get("/faults", **_NO_OPTIONS)
 def faults_list() -> Response:
     """Queued faults."""
-    with _ctx().store.transaction() as txn:
+    with _ctx().reading() as txn:
         return json_response({"faults": txn.faults()})
 
 
@@ -345,14 +418,14 @@ def faults_clear() -> Response:
 def config_get() -> Response:
     """Active configuration."""
     ctx = _ctx()
-    with ctx.store.transaction() as txn:
+    with ctx.reading() as txn:
         return json_response(_config_view(txn, ctx))
 
 
 @admin_blueprint.patch("/config", **_NO_OPTIONS)
 def config_patch() -> Response:
     """Change rule settings at runtime (checked by the settings declaration, as the CLI is)."""
-    body = parse_json(request.get_data(cache=False))
+    body = parse_json(_raw_body())
     if not isinstance(body, dict):
         raise MockError(
             400, "body must be a JSON object of settings to change", rule="request.invalid"

@@ -19,10 +19,10 @@ from mock_ortto.errors import MockError, rate_limited
 from mock_ortto.openapi.wire import ITEM_SCHEMAS
 from mock_ortto.responses import error_response, json_response
 from mock_ortto.store.base import Txn
+from mock_ortto.validation import check_media_type
 
 JSON = dict[str, Any]
 api_blueprint = Blueprint("ortto_api", __name__, url_prefix="/v1")
-_HARD_BODY_CAP = 64 * 1024 * 1024
 
 
 class _Outcome:
@@ -123,10 +123,12 @@ def _run(handler: Handler, *, has_body: bool, prepare: Prepare = _raw_body) -> R
     raw: bytes | MockError = b""
     prepared: Any = None
     if has_body:
-        raw = _read_raw(_HARD_BODY_CAP)
+        raw = _read_raw(ctx.body_limit(request.path)[0])
     if not isinstance(raw, MockError):
         # Parsing and schema checks need no state: done before taking the store lock.
         try:
+            if has_body:
+                check_media_type(request.headers.get("Content-Type"))
             prepared = prepare(raw)
         except MockError as exc:
             prepared = exc
@@ -138,6 +140,7 @@ def _run(handler: Handler, *, has_body: bool, prepare: Prepare = _raw_body) -> R
             if fault is not None and fault.get("status") is not None:
                 raise _injected_status(fault)
             key = auth.require_key(header)
+            txn.touch(key)
             ratelimit.check(txn, key, settings, now)
             if isinstance(raw, MockError):
                 raise raw
@@ -226,6 +229,8 @@ def _batch(kind: str) -> Handler:
             txn, key, kind, items, now, settings, _ctx().validators, injected, parsed.all_valid
         )
         outcome = _Outcome({"errors": result.errors}, items=len(items))
+        if result.errors:  # the header says when items were refused
+            outcome.rule = "batch.refused" if len(result.errors) == len(items) else "batch.partial"
         outcome.item_errors = result.item_errors
         outcome.decisions = result.decisions
         return outcome

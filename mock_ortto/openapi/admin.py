@@ -138,6 +138,10 @@ def _op(op_id: str, summary: str, responses: JSON, **extra: Any) -> JSON:
     op.update(extra)
     merged = dict(responses)
     merged.setdefault("401", error("Admin token missing or wrong (only when one is set)."))
+    merged.setdefault("400", error("A query parameter this endpoint does not know."))
+    if "requestBody" in extra:
+        merged.setdefault("413", error("Body larger than the admin cap (--max-admin-body-bytes)."))
+        merged.setdefault("415", error("Content-Type other than application/json."))
     op["responses"] = merged
     return op
 
@@ -160,6 +164,37 @@ def _list_of(name: str, item: str, description: str, paged: bool = False) -> JSO
             "description": "offset of the next page, null on the last page",
         }
     return json_content(obj(properties, required=[name]), description)
+
+
+_UNKNOWN_ACCOUNT = json_content(
+    obj(
+        {
+            "error": {"type": "string"},
+            "known_accounts": {"type": "array", "items": {"type": "string"}},
+        },
+        required=["error", "known_accounts"],
+    ),
+    "No account with this api_key; lists the known accounts (redacted).",
+)
+
+
+def _index(op_id: str) -> JSON:
+    return {
+        "get": {
+            "operationId": op_id,
+            "tags": ["admin"],
+            "summary": "Index: links to this document, the admin routes and the docs.",
+            "responses": {
+                "200": {
+                    "description": "JSON, or HTML when the client prefers text/html.",
+                    "content": {
+                        "application/json": {"schema": OBJECT},
+                        "text/html": {"schema": {"type": "string"}},
+                    },
+                }
+            },
+        }
+    }
 
 
 def _page_params() -> list[JSON]:
@@ -194,7 +229,11 @@ def _inspect(
     return _op(
         op_id,
         summary,
-        {"200": _list_of(name, item, summary, paged), "400": error("api_key missing.")},
+        {
+            "200": _list_of(name, item, summary, paged),
+            "400": error("api_key missing, or an unknown query parameter."),
+            "404": _UNKNOWN_ACCOUNT,
+        },
         parameters=[
             _query("api_key", "The account (API key) to inspect.", required=True),
             *(_query(param, description) for param, description in filters),
@@ -223,6 +262,8 @@ def paths() -> JSON:
     restored = obj({"restored_accounts": {"type": "integer"}}, required=["restored_accounts"])
     accounts = obj({"accounts": {"type": "array", "items": OBJECT}}, required=["accounts"])
     return {
+        "/": _index("index"),
+        "/_mock/": _index("adminIndex"),
         "/openapi.json": {
             "get": {
                 "operationId": "openapi",
@@ -319,9 +360,20 @@ def paths() -> JSON:
                 "Request journal, newest first (API keys redacted).",
                 {
                     "200": _list_of("entries", "JournalEntry", "Entries."),
-                    "400": error("Bad limit."),
+                    "400": error("Bad limit or status, or an unknown query parameter."),
                 },
-                parameters=[_integer_param("limit", "query", False, 100000)],
+                parameters=[
+                    _integer_param("limit", "query", False, 100000),
+                    _query("path", "Only entries of this request path (exact)."),
+                    {
+                        "name": "status",
+                        "in": "query",
+                        "required": False,
+                        "description": "Only entries answered with this HTTP status.",
+                        "schema": {"type": "integer", "minimum": 100, "maximum": 599},
+                    },
+                    _query("rule", "Only entries decided by this rule id."),
+                ],
             )
         },
         "/_mock/journal/{entry_id}": {

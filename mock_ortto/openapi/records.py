@@ -13,6 +13,7 @@ from dataclasses import fields
 from typing import Any
 
 from mock_ortto import models
+from mock_ortto.clock import MAX_TS, MIN_TS
 from mock_ortto.models import MODES, TIMELINE_KINDS
 from mock_ortto.openapi.common import JSON, NULLABLE_STRING, OBJECT, obj, ref
 from mock_ortto.snapshot import FORMAT
@@ -83,8 +84,9 @@ def schemas() -> JSON:
     }
     clock = obj(
         {
-            "offset": {"type": "number", "minimum": -1e10, "maximum": 1e10},
-            "frozen_at": {"type": ["number", "null"], "minimum": -1e10, "maximum": 2e10},
+            # any clock the admin API can set (years 1..9999) must fit
+            "offset": {"type": "number", "minimum": MIN_TS - MAX_TS, "maximum": MAX_TS - MIN_TS},
+            "frozen_at": {"type": ["number", "null"], "minimum": MIN_TS, "maximum": MAX_TS},
         },
         closed=True,
     )

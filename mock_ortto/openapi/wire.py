@@ -231,6 +231,7 @@ def schemas() -> JSON:
 def _responses(extra: JSON) -> JSON:
     out: JSON = dict(extra)
     out["401"] = error("Missing Authorization header or an API key not shaped like Ortto's.")
+    out["415"] = error("A body sent with a Content-Type other than application/json.")
     out["429"] = {
         "description": "Rate window of this API key is full. Body is exactly Ortto's.",
         "headers": {

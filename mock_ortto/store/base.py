@@ -74,6 +74,10 @@ class Txn(ABC):
         """Return one journal entry."""
 
     @abstractmethod
+    def touch(self, key: str) -> None:
+        """Make ``key`` a known account (it authenticated a /v1 request)."""
+
+    @abstractmethod
     def accounts(self) -> list[str]:
         """Return every account key that has state."""
 
@@ -207,6 +211,15 @@ class Store(ABC):
     @abstractmethod
     def transaction(self) -> AbstractContextManager[Txn]:
         """Open a transaction; commit on normal exit, roll back on error."""
+
+    def reading(self) -> AbstractContextManager[Txn]:
+        """Open a read-only transaction (stores that can avoid the write lock override it)."""
+        return self.transaction()
+
+    def peek_settings(self) -> str | None:
+        """The runtime settings text, read without the write lock (the door's body limit)."""
+        with self.reading() as txn:
+            return txn.get_settings()
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release resources."""

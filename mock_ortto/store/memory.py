@@ -118,6 +118,9 @@ class _MemoryTxn(Txn):
                 return dict(entry)
         return None
 
+    def touch(self, key: str) -> None:
+        self._acct(key)
+
     def accounts(self) -> list[str]:
         return sorted(self._s.accounts)
 
@@ -342,3 +345,7 @@ class MemoryStore(Store):
         """Hold the store lock for the duration of the block."""
         with self._lock:
             yield _MemoryTxn(self)
+
+    def peek_settings(self) -> str | None:
+        """The runtime settings text (one attribute read; no lock needed)."""
+        return self.settings

@@ -204,6 +204,9 @@ class _SQLiteTxn(Txn):
         body = self._one("SELECT body FROM journal WHERE id = ?", entry_id)
         return None if body is None else dict(_loads(body))
 
+    def touch(self, key: str) -> None:
+        self._touch(key)
+
     def accounts(self) -> list[str]:
         return [k for (k,) in self._c.execute("SELECT key FROM accounts ORDER BY key")]
 
@@ -455,6 +458,18 @@ class _SQLiteTxn(Txn):
             )
 
 
+def _why(path: str, exc: sqlite3.Error) -> str:
+    """The likely cause of an unusable database path, in words."""
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        return f"directory {folder} does not exist"
+    if os.path.isdir(path):
+        return "it is a directory"
+    if not os.access(folder, os.W_OK):
+        return f"directory {folder} is not writable"
+    return str(exc)
+
+
 class SQLiteStore(Store):
     """State in a SQLite file (WAL mode); safe for many threads and processes."""
 
@@ -463,8 +478,11 @@ class SQLiteStore(Store):
     def __init__(self, path: str) -> None:
         self.path = path
         self._local = threading.local()
-        with self.transaction():
-            pass
+        try:
+            with self.transaction():
+                pass
+        except sqlite3.Error as exc:
+            raise OSError(f"cannot open SQLite file {path}: {_why(path, exc)}") from None
 
     def _conn(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
@@ -492,6 +510,21 @@ class SQLiteStore(Store):
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+
+    @contextmanager
+    def reading(self) -> Iterator[Txn]:
+        """A deferred (read) transaction: a consistent WAL snapshot, no write lock taken."""
+        conn = self._conn()
+        conn.execute("BEGIN DEFERRED")
+        try:
+            yield _SQLiteTxn(conn)
+        finally:
+            conn.execute("ROLLBACK")
+
+    def peek_settings(self) -> str | None:
+        """The runtime settings text (one autocommit read, no write lock)."""
+        row = self._conn().execute("SELECT value FROM meta WHERE name = 'settings'").fetchone()
+        return None if row is None else str(row[0])
 
     def close(self) -> None:
         """Close this thread's connection."""

@@ -1,6 +1,7 @@
 """Contract run: ``st run`` against a live mock server (subprocess on a free port).
 
-Usage: ``python -m tests.contract.run_schemathesis [--max-examples N] [--max-time S]``.
+Usage: ``python -m tests.contract.run_schemathesis [--max-examples N] [--max-time S]
+[--min-cases N]``.
 
 Phase 1 runs examples, coverage and fuzzing; state is reset; phase 2 runs the stateful
 phase (links such as audiences/create -> audiences/get). The ``st`` CLI has no hook at the
@@ -14,10 +15,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
@@ -29,7 +32,17 @@ KEY = "pau-0a1b2c3d4e5f6a7b"
 def _start_server() -> tuple[subprocess.Popen[str], str]:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     proc = subprocess.Popen(
-        [sys.executable, "-m", "mock_ortto", "serve", "--port", "0", "--rate-limit", "off"],
+        [
+            sys.executable,
+            "-m",
+            "mock_ortto",
+            "serve",
+            "--port",
+            "0",
+            "--rate-limit",
+            "off",
+            "--quiet",
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -90,25 +103,55 @@ def _run(base: str, phases: str, max_examples: int, max_time: int, workers: int)
     return result.returncode, output
 
 
-def _summary(output: str) -> str:
-    lines = [ln for ln in output.splitlines() if ln.strip()]
-    keep = [
-        ln
-        for ln in lines
-        if any(
-            word in ln
-            for word in (
-                "passed",
-                "failed",
-                "Test cases",
-                "cases",
-                "API Operations",
-                "Phases",
-                "error",
+@dataclass
+class Summary:
+    """What one ``st run`` reported."""
+
+    phases: list[str] = field(default_factory=list)
+    operations: str = ""
+    cases: str = ""
+    result: str = ""
+    generated: int = 0
+
+    def text(self) -> str:
+        """Four labelled lines (no empty headings)."""
+        return "\n".join(
+            f"  {label}: {value}"
+            for label, value in (
+                ("phases", " | ".join(self.phases)),
+                ("operations", self.operations),
+                ("cases", self.cases),
+                ("result", self.result),
             )
+            if value
         )
-    ]
-    return "\n".join(keep[-25:]) or "\n".join(lines[-25:])
+
+
+_PHASE = re.compile(r"^\s*\S+\s+(Examples|Coverage|Fuzzing|Stateful) \(in [^)]*\)\s*$")
+_BANNER = re.compile(r"^=+ (.*?) =+$")
+
+
+def summarize(output: str) -> Summary:
+    """Pick the figures out of ``st run`` output (phase results, operations, cases, verdict)."""
+    summary = Summary()
+    lines = [ln.rstrip() for ln in output.splitlines()]
+    operations: list[str] = []
+    for index, line in enumerate(lines):
+        phase = _PHASE.match(line)
+        if phase:
+            result = next((ln.strip() for ln in lines[index + 1 :] if ln.strip()), "")
+            words = re.sub(r"[^\w\s,/]", "", result).split()
+            summary.phases.append(f"{phase.group(1)} {' '.join(words)}")
+        elif line.strip().startswith(("Selected:", "Tested:")):
+            operations.append(line.strip().lower().replace(":", ""))
+        elif re.match(r"^\s*\d+ generated", line):
+            summary.cases = line.strip()
+            summary.generated = int(line.split()[0])
+        banner = _BANNER.match(line)
+        if banner and banner.group(1) != "SUMMARY":
+            summary.result = banner.group(1)
+    summary.operations = ", ".join(operations)
+    return summary
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -117,20 +160,30 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-examples", type=int, default=15)
     parser.add_argument("--max-time", type=int, default=55, help="seconds per pass")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--min-cases", type=int, default=0, help="fail unless at least this many cases ran"
+    )
     args = parser.parse_args(argv)
     proc, base = _start_server()
     failures = 0
+    generated = 0
     try:
         for phases in ("examples,coverage,fuzzing", "stateful"):
             httpx.post(base + "/_mock/reset", json={})
             code, output = _run(base, phases, args.max_examples, args.max_time, args.workers)
-            print(_summary(output))
+            summary = summarize(output)
+            print(summary.text())
+            generated += summary.generated
             if code != 0:
                 failures += 1
                 print(output[-6000:])
     finally:
         proc.terminate()
         proc.wait(timeout=15)
+    print(f"CASES: {generated} generated in both passes")
+    if generated < args.min_cases:
+        failures += 1
+        print(f"fewer cases than --min-cases {args.min_cases}")
     print("CONTRACT:", "OK" if failures == 0 else f"{failures} pass(es) failed")
     return 0 if failures == 0 else 1
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from mock_ortto.config import ServerConfig, Settings
 from mock_ortto.pytest_plugin import mock_ortto, mock_ortto_factory, mock_ortto_server
@@ -15,6 +17,16 @@ from mock_ortto.testing import DEFAULT_KEY, RunningMock, start_mock
 from tests.conformance.vectors import VECTORS_DIR, vector_paths
 
 __all__ = ["mock_ortto", "mock_ortto_factory", "mock_ortto_server"]
+
+FUZZ_EXAMPLES = int(os.environ.get("MOCK_ORTTO_FUZZ_EXAMPLES", "20000"))
+settings.register_profile(
+    "fuzz",
+    max_examples=FUZZ_EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+"""``pytest --hypothesis-profile=fuzz`` (``nox -s fuzz``): property tests without their own
+``@settings`` run this many examples each (``MOCK_ORTTO_FUZZ_EXAMPLES`` changes it)."""
 
 VECTORS = VECTORS_DIR
 KEY = DEFAULT_KEY

@@ -34,9 +34,9 @@ def test_start_mock_stops_its_server_when_the_block_ends() -> None:
 def test_admin_client_closes_with_its_block() -> None:
     with start_mock() as mock:
         with AdminClient(mock.base_url) as admin:
-            assert admin.contacts() == []
+            assert admin.journal() == []
         with pytest.raises(RuntimeError, match="closed"):
-            admin.contacts()
+            admin.journal()
 
 
 def test_the_in_process_mock_needs_no_port() -> None:
@@ -48,7 +48,7 @@ def test_the_in_process_mock_needs_no_port() -> None:
         anonymous = httpx.Client(base_url=mock.base_url, transport=mock.transport)
         assert anonymous.get("/_mock/contacts").status_code == 401  # the token is enforced
     with start_in_process() as fresh:
-        assert fresh.admin.contacts(DEFAULT_KEY) == []  # each in-process mock starts empty
+        assert fresh.admin.snapshot()["accounts"] == {}  # each in-process mock starts empty
 
 
 @pytest.mark.slow
