@@ -137,7 +137,7 @@ $ mock-ortto serve
 <!-- docs-example: pytest -->
 ```python
 def test_a_fresh_mock(mock_ortto):
-    assert mock_ortto.admin.contacts() == []
+    assert mock_ortto.admin.journal() == []
 ```
 """
 

@@ -149,7 +149,12 @@ def run(mode: str, writers: int, batches: int) -> tuple[Tally, set[str], int]:
         for thread in noise:
             thread.join(timeout=30)
         time.sleep(0.1)
-        contacts = admin.get("/_mock/contacts", params={"api_key": KEY}).json()["contacts"]
+        contacts: list[dict[str, str]] = []
+        offset: int | None = 0
+        while offset is not None:  # the list comes a page at a time
+            page = admin.get("/_mock/contacts", params={"api_key": KEY, "offset": offset}).json()
+            contacts.extend(page["contacts"])
+            offset = page["next_offset"]
         admin.close()
         server.stop()
     queued = sum(int(f["count"]) for f in faults)
