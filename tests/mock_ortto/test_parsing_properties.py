@@ -38,14 +38,6 @@ values = st.recursive(
 )
 
 
-def _depth(value: Any) -> int:
-    if isinstance(value, dict):
-        return 1 + max((_depth(v) for v in value.values()), default=0)
-    if isinstance(value, list):
-        return 1 + max((_depth(v) for v in value), default=0)
-    return 0
-
-
 @no_deadline
 @given(values, st.booleans())
 def test_both_parsers_read_the_same_numbers_and_values(value: Any, ascii_only: bool) -> None:
@@ -78,12 +70,6 @@ def test_a_byte_order_mark_is_refused(value: Any) -> None:
     with pytest.raises(MockError) as caught:
         parse_json(b"\xef\xbb\xbf" + json.dumps(value).encode())
     assert caught.value.rule == "payload.utf8"
-
-
-@no_deadline
-@given(st.one_of(st.lists(values), st.dictionaries(st.text(), values)), st.integers(0, 8))
-def test_depth_check_matches_a_plain_recursive_count(value: Any, limit: int) -> None:
-    assert depth_exceeds(value, limit) == (_depth(value) > limit)
 
 
 @no_deadline
