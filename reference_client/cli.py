@@ -12,7 +12,6 @@ Exit status: 0 when every event was delivered or skipped, 1 when an event or cal
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -23,6 +22,7 @@ from reference_client.api import OrttoActions, OrttoAudiences, chunks
 from reference_client.definitions import DESTINATIONS, Action, get_destination
 from reference_client.destinations.endpoint import API_KEY_VAR, LOCAL_ENDPOINT_VAR
 from reference_client.event_files import InputError, read_events, read_mapping, read_text
+from reference_client.indented import indented_json
 from reference_client.js import json as js_json
 from reference_client.mapping import MappingError
 from reference_client.outcomes import EventOutcome, not_subscribed
@@ -54,7 +54,7 @@ def _print(value: Any) -> None:
     if os.environ.get(COMPACT_VAR):
         print(js_json.dumps(value))
     else:
-        print(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+        print(indented_json(value))
 
 
 def _endpoint(args: argparse.Namespace) -> str | None:
