@@ -6,6 +6,7 @@ Stores only keep records; every rule lives here, so both stores behave identical
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +16,7 @@ from mock_ortto.errors import ItemError
 from mock_ortto.models import Activity, Audience, Contact, Membership, TimelineEvent
 from mock_ortto.openapi.wire import ITEM_SCHEMAS
 from mock_ortto.store.base import Txn
-from mock_ortto.validation import Validators, depth_exceeds
+from mock_ortto.validation import Validators, any_exceeds, depth_exceeds
 
 JSON = dict[str, Any]
 
@@ -232,7 +233,13 @@ def create_or_get_audience(txn: Txn, key: str, name: str, now: float) -> tuple[A
 
 
 def _check_item(
-    txn: Txn, key: str, kind: str, item: Any, s: Settings, validators: Validators | None
+    key: str,
+    kind: str,
+    item: Any,
+    s: Settings,
+    validators: Validators | None,
+    check_depth: bool,
+    audience_known: Callable[[str, str], bool],
 ) -> tuple[str | None, str | None, JSON | None]:
     if validators is not None:
         validators.check_item(ITEM_SCHEMAS[kind], item)
@@ -240,16 +247,42 @@ def _check_item(
     anon_id = item.get("anonymous_id") or None
     if user_id is None and anon_id is None:
         raise ItemError(400, "item needs a non-empty user_id or anonymous_id", "item.identity")
-    for name in _NESTED_FIELDS:
-        value = item.get(name)
-        if value and type(value) is dict and depth_exceeds(value, s.max_depth):
-            raise ItemError(
-                400, f"item.{name} nests deeper than {s.max_depth} levels", "payload.max_depth"
-            )
+    if check_depth:
+        for name in _NESTED_FIELDS:
+            value = item.get(name)
+            if value and type(value) is dict and depth_exceeds(value, s.max_depth):
+                raise ItemError(
+                    400, f"item.{name} nests deeper than {s.max_depth} levels", "payload.max_depth"
+                )
     audience = item.get("audience")
-    if audience is not None and txn.audience(key, audience["id"]) is None:
+    if audience is not None and not audience_known(key, audience["id"]):
         raise ItemError(404, f"audience {audience['id']} not found", "item.audience_unknown")
     return user_id, anon_id, audience
+
+
+def _nested_values(items: list[Any]) -> Iterator[Any]:
+    """The non-empty ``traits`` and ``properties`` objects of the items."""
+    for item in items:
+        if type(item) is dict:
+            for name in _NESTED_FIELDS:
+                value = item.get(name)
+                if value and type(value) is dict:
+                    yield value
+
+
+def _audience_lookup(txn: Txn) -> Callable[[str, str], bool]:
+    """Whether an audience exists, asked of the store once per audience in a batch (no item
+    of a batch creates one)."""
+    known: dict[tuple[str, str], bool] = {}
+
+    def audience_known(key: str, audience_id: str) -> bool:
+        slot = (key, audience_id)
+        found = known.get(slot)
+        if found is None:
+            found = known[slot] = txn.audience(key, audience_id) is not None
+        return found
+
+    return audience_known
 
 
 def process_batch(
@@ -272,13 +305,18 @@ def process_batch(
     if all_valid is None:
         all_valid = validators.batch_valid(ITEM_SCHEMAS[kind], items)
     per_item = None if all_valid else validators
+    # Depth is checked item by item only when some value of the batch is too deep.
+    check_depth = any_exceeds(_nested_values(items), s.max_depth)
+    audience_known = _audience_lookup(txn)
     for index, item in enumerate(items):
         if injected and index in injected:
             status, message = injected[index]
             result.fail(index, status, message, "fault.injected")
             continue
         try:
-            user_id, anon_id, audience = _check_item(txn, key, kind, item, s, per_item)
+            user_id, anon_id, audience = _check_item(
+                key, kind, item, s, per_item, check_depth, audience_known
+            )
         except ItemError as exc:
             result.fail(index, exc.status, exc.message, exc.rule)
             continue

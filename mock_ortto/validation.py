@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import fastjsonschema
@@ -338,6 +338,27 @@ def _exceeds(value: Any, limit: int, level: int) -> bool:
     for inner in children:
         if type(inner) in _CONTAINERS and _exceeds(inner, limit, level + 1):
             return True
+    return False
+
+
+def any_exceeds(values: Iterable[Any], limit: int) -> bool:
+    """Whether any container among ``values`` nests deeper than ``limit`` containers (as
+    :func:`depth_exceeds` counts), in one level-by-level walk over all of them.
+
+    A whole batch is walked at once: one comprehension per level instead of calls per item.
+    """
+    level = [v for v in values if type(v) in _CONTAINERS]
+    depth = 1
+    while level:
+        if depth > limit:
+            return True
+        level = [
+            child
+            for value in level
+            for child in (value.values() if type(value) is dict else value)
+            if type(child) in _CONTAINERS
+        ]
+        depth += 1
     return False
 
 

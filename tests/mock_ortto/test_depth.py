@@ -7,7 +7,7 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mock_ortto.validation import depth_exceeds
+from mock_ortto.validation import any_exceeds, depth_exceeds
 
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=3),
@@ -32,6 +32,12 @@ def test_depth_exceeds_matches_the_definition(value: Any, limit: int) -> None:
     assert depth_exceeds(value, limit) is expected
 
 
+@given(st.lists(JSON_VALUES, max_size=6), st.integers(min_value=0, max_value=8))
+def test_a_whole_batch_walk_agrees_with_the_definition(values: list[Any], limit: int) -> None:
+    expected = any(_depth(v) > limit for v in values if isinstance(v, dict | list))
+    assert any_exceeds(values, limit) is expected
+
+
 def test_values_deeper_than_the_recursion_cutoff() -> None:
     deep: dict[str, Any] = {}
     current = deep
@@ -41,3 +47,5 @@ def test_values_deeper_than_the_recursion_cutoff() -> None:
     assert depth_exceeds(deep, 4999) is True
     assert depth_exceeds(deep, 5001) is False
     assert depth_exceeds(deep, 32) is True
+    assert any_exceeds([{}, deep], 4999) is True
+    assert any_exceeds([{}, deep], 5001) is False
