@@ -15,8 +15,9 @@ import argparse
 import gc
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import partial
 from typing import Any
 
 from reference_client import __version__
@@ -24,6 +25,7 @@ from reference_client.api import OrttoActions, OrttoAudiences, chunks
 from reference_client.definitions import DESTINATIONS, Action, get_destination
 from reference_client.destinations.endpoint import API_KEY_VAR, LOCAL_ENDPOINT_VAR
 from reference_client.event_files import InputError, read_events, read_mapping, read_text
+from reference_client.in_turn import InTurnTransport
 from reference_client.indented import indented_json
 from reference_client.js import json as js_json
 from reference_client.mapping import MappingError
@@ -115,7 +117,14 @@ def route(
     return groups
 
 
-Runner = Callable[[str, list[dict[str, Any]]], list[EventOutcome]]
+Batch = tuple[str, list[dict[str, Any]]]
+"""An action slug and the events of one batch for it."""
+Runner = Callable[[list[Batch]], Iterable[list[EventOutcome]]]
+"""Runs batches and yields their outcomes, in order."""
+
+
+def _one_by_one(run: Callable[[str, list[dict[str, Any]]], list[EventOutcome]]) -> Runner:
+    return lambda batches: (run(action, batch) for action, batch in batches)
 
 
 def _outcomes_by_route(
@@ -129,12 +138,16 @@ def _outcomes_by_route(
     outcomes: list[EventOutcome] = [not_subscribed()] * len(events)
     routed = {position for positions in groups.values() for position in positions}
     progress(len(events) - len(routed))
-    for action, positions in groups.items():
-        for batch in chunks(positions, args.batch_size):
-            results = run(action, [events[i] for i in batch])
-            for position, outcome in zip(batch, results, strict=True):
-                outcomes[position] = outcome
-            progress(len(batch))
+    batches = [
+        (action, batch)
+        for action, positions in groups.items()
+        for batch in chunks(positions, args.batch_size)
+    ]
+    results = run([(action, [events[i] for i in batch]) for action, batch in batches])
+    for (_, batch), result in zip(batches, results, strict=True):
+        for position, outcome in zip(batch, result, strict=True):
+            outcomes[position] = outcome
+        progress(len(batch))
     return outcomes
 
 
@@ -157,7 +170,7 @@ def cmd_preview(args: argparse.Namespace) -> int:
             requests.extend(r.to_dict() for r in preview.requests)
             return preview.outcomes
 
-        outcomes = _outcomes_by_route(args, events, run)
+        outcomes = _outcomes_by_route(args, events, _one_by_one(run))
     _print({"requests": requests, "results": [o.to_dict() for o in outcomes]})
     return 0
 
@@ -198,13 +211,23 @@ def cmd_send(args: argparse.Namespace) -> int:
             tqdm(total=len(events), unit="event", disable=args.quiet, file=sys.stderr) as bar,
         ):
             options = _options(args)
+            in_turn = InTurnTransport(client.transport)
 
             def run(action: str, batch: list[dict[str, Any]]) -> list[EventOutcome]:
-                outcomes = client.execute(action, batch, **options)
-                gc.freeze()
-                return outcomes
+                return client.execute(action, batch, **options)
 
-            outcomes = _outcomes_by_route(args, events, run, bar.update)
+            def run_all(batches: list[Batch]) -> Iterator[list[EventOutcome]]:
+                # batch N+1 is prepared while batch N waits for its answer; sent in order
+                works = [partial(run, action, batch) for action, batch in batches]
+                for outcomes in in_turn.run_all(works):
+                    gc.freeze()
+                    yield outcomes
+
+            original, client.transport = client.transport, in_turn
+            try:
+                outcomes = _outcomes_by_route(args, events, run_all, bar.update)
+            finally:
+                client.transport = original
         _print({"summary": summarise(outcomes), "results": [o.to_dict() for o in outcomes]})
     return 1 if any(o.failed for o in outcomes) else 0
 

@@ -1,0 +1,68 @@
+"""Batches that prepare side by side but reach the wire one at a time, in order.
+
+``ortto-reference send`` maps, cleans and validates batch N+1 while batch N waits for its
+answer (the wait releases the interpreter lock). Every request of batch N is sent and
+answered before any request of batch N+1 leaves, so the service sees exactly the sequence
+a one-batch-at-a-time loop sends.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
+from reference_client.runtime.errors import FetchError
+from reference_client.transport.transports import OutgoingRequest, RawResponse, Transport
+
+T = TypeVar("T")
+
+
+class InTurnTransport:
+    """Wraps a transport: a batch's requests wait until every earlier batch has finished."""
+
+    def __init__(self, inner: Transport) -> None:
+        self._inner = inner
+        self._turn = 0
+        self._stopped = False
+        self._changed = threading.Condition()
+        self._local = threading.local()
+
+    def send(self, request: OutgoingRequest, timeout: float) -> RawResponse:
+        """Wait for this batch's turn, then send through the wrapped transport."""
+        ticket: int = self._local.ticket
+        with self._changed:
+            self._changed.wait_for(lambda: self._turn == ticket or self._stopped)
+            if self._stopped:
+                raise FetchError("not sent: an earlier batch ended the run")
+        return self._inner.send(request, timeout)
+
+    def _run(self, ticket: int, work: Callable[[], T]) -> T:
+        self._local.ticket = ticket
+        try:
+            return work()
+        except BaseException:
+            with self._changed:
+                self._stopped = True
+            raise
+        finally:
+            with self._changed:
+                self._turn = max(self._turn, ticket + 1)
+                self._changed.notify_all()
+
+    def run_all(self, works: Iterable[Callable[[], T]], ahead: int = 1) -> Iterator[T]:
+        """Run ``works`` (each sending through this transport) with ``ahead`` of them
+        preparing while one sends; yield their results in order. The first exception stops
+        every later work before it sends and is raised here."""
+        with ThreadPoolExecutor(max_workers=1 + ahead) as pool:
+            futures = [pool.submit(self._run, n, work) for n, work in enumerate(works)]
+            try:
+                for future in futures:
+                    yield future.result()
+            finally:
+                with self._changed:
+                    self._stopped = any(not f.done() for f in futures) or self._stopped
+                    self._changed.notify_all()
+                for future in futures:
+                    future.cancel()

@@ -1,0 +1,63 @@
+"""Batches prepared side by side still reach the transport one batch at a time, in order."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+import pytest
+
+from reference_client.in_turn import InTurnTransport
+from reference_client.transport.transports import OutgoingRequest, RawResponse
+
+
+class Recorder:
+    """A transport that records what it was asked to send, and when the answer returned."""
+
+    def __init__(self) -> None:
+        self.log: list[str] = []
+        self.lock = threading.Lock()
+
+    def send(self, request: OutgoingRequest, timeout: float) -> RawResponse:
+        with self.lock:
+            self.log.append(f"send {request.url}")
+        time.sleep(0.01)
+        with self.lock:
+            self.log.append(f"done {request.url}")
+        return RawResponse(200, "OK", {}, b"{}")
+
+
+def _work(transport: InTurnTransport, name: str, prepare: float) -> Callable[[], str]:
+    def work() -> str:
+        time.sleep(prepare)  # later batches prepare faster: they would overtake if allowed
+        for part in ("a", "b"):
+            transport.send(OutgoingRequest("POST", f"{name}{part}", {}), 1.0)
+        return name
+
+    return work
+
+
+def test_every_request_of_a_batch_is_answered_before_the_next_batch_sends() -> None:
+    inner = Recorder()
+    transport = InTurnTransport(inner)
+    works = [_work(transport, f"batch{n}/", 0.03 - 0.01 * n) for n in range(3)]
+    assert list(transport.run_all(works)) == ["batch0/", "batch1/", "batch2/"]
+    expected = [
+        f"{step} batch{n}/{part}" for n in range(3) for part in "ab" for step in ("send", "done")
+    ]
+    assert inner.log == expected
+
+
+def test_a_failed_batch_stops_every_later_batch_before_it_sends() -> None:
+    inner = Recorder()
+    transport = InTurnTransport(inner)
+
+    def fails() -> str:
+        transport.send(OutgoingRequest("POST", "first", {}), 1.0)
+        raise RuntimeError("the whole run fails")
+
+    works = [fails, _work(transport, "second/", 0.0), _work(transport, "third/", 0.0)]
+    with pytest.raises(RuntimeError, match="the whole run fails"):
+        list(transport.run_all(works))
+    assert inner.log == ["send first", "done first"]
