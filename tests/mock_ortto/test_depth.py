@@ -8,14 +8,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mock_ortto.validation import any_exceeds, depth_exceeds
+from tests.strategies import nested_json
 
-JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(max_size=3),
-    lambda inner: (
-        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=2), inner, max_size=3)
-    ),
-    max_leaves=40,
-)
+JSON_VALUES = nested_json(text_size=3, key_size=2, max_leaves=40)
 
 
 def _depth(value: Any) -> int:

@@ -12,6 +12,7 @@ from reference_client.destinations.clean import clean_object
 from reference_client.destinations.endpoint import get_endpoint
 from reference_client.runtime.errors import InvalidAuthenticationError, is_retryable_status
 from reference_client.runtime.results import error_type_for
+from tests.strategies import nested_json
 
 
 @pytest.mark.parametrize(
@@ -44,13 +45,7 @@ def test_clean_object_vectors(given_value: dict[str, Any], expected: dict[str, A
     assert clean_object(given_value) == expected
 
 
-json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(max_size=5),
-    lambda inner: (
-        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3)
-    ),
-    max_leaves=15,
-)
+json_values = nested_json(text_size=5, key_size=3, max_leaves=15)
 
 
 def _has_empty_key_outside_arrays(value: Any) -> bool:
