@@ -249,9 +249,11 @@ class Door:
                 with contextlib.suppress(Exception):
                     channel.close()
 
+        # Workers finish the requests they hold first: a worker answering wakes the loop
+        # through the trigger, which must still be open then.
+        server.task_dispatcher.shutdown(timeout=5)
         with contextlib.suppress(OSError):  # the loop may already have closed the trigger
             server.trigger.pull_trigger(close_all)
-        server.task_dispatcher.shutdown(timeout=5)
 
 
 def build_server(

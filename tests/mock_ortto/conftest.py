@@ -1,4 +1,5 @@
-"""Fixtures: the plugin's fixtures plus ``live``, a real server per store kind."""
+"""Fixtures: ``live``, a real server per store kind (the plugin's fixtures come from the root
+``conftest.py``)."""
 
 from __future__ import annotations
 
@@ -11,12 +12,9 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from mock_ortto.config import ServerConfig, Settings
-from mock_ortto.pytest_plugin import mock_ortto, mock_ortto_factory, mock_ortto_server
 from mock_ortto.store import open_store
 from mock_ortto.testing import DEFAULT_KEY, RunningMock, start_mock
 from tests.conformance.vectors import VECTORS_DIR, vector_paths
-
-__all__ = ["mock_ortto", "mock_ortto_factory", "mock_ortto_server"]
 
 FUZZ_EXAMPLES = int(os.environ.get("MOCK_ORTTO_FUZZ_EXAMPLES", "20000"))
 settings.register_profile(

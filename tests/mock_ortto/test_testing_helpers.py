@@ -3,9 +3,12 @@ the plugin registered once whether or not the package is installed."""
 
 from __future__ import annotations
 
+import logging
 import os
 import subprocess
 import sys
+import threading
+import time
 
 import httpx
 import pytest
@@ -29,6 +32,26 @@ def test_start_mock_stops_its_server_when_the_block_ends() -> None:
         assert httpx.get(f"{base_url}/_mock/clock").status_code == 200
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"{base_url}/_mock/clock")
+
+
+def test_stopping_lets_a_request_in_flight_finish(caplog: pytest.LogCaptureFixture) -> None:
+    """A worker answering while the server stops must still reach the loop: the answer
+    arrives whole and waitress logs no error (it used to write to a closed trigger)."""
+    answers: list[httpx.Response] = []
+    with start_mock() as mock:
+        mock.admin.fault(latency_ms=400, path="/v1/identify")
+        client = httpx.Client(
+            base_url=mock.base_url + "/v1", headers={"Authorization": f"Bearer {DEFAULT_KEY}"}
+        )  # not closed with the mock: it outlives the block
+        sender = threading.Thread(
+            target=lambda: answers.append(client.post("/identify", json=[{"user_id": "u"}]))
+        )
+        sender.start()
+        time.sleep(0.15)  # the request is now held by the 400 ms fault, not yet answered
+    sender.join(timeout=10)
+    client.close()
+    assert [a.status_code for a in answers] == [200]
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
 
 
 def test_admin_client_closes_with_its_block() -> None:
