@@ -31,11 +31,43 @@ _KNOWN = frozenset({
 })  # fmt: skip
 
 
+_DEFAULTS: dict[str, str] = {
+    "NoneType": "None",
+    "bool": "False",
+    "int": "0",
+    "float": "0.0",
+    "str": "''",
+    "list": "()",
+    "tuple": "()",
+    "dict": "_EMPTY",
+}
+"""A value of each Python type, fetched in place of a missing key whose only test is its type."""
+
+_MEMO_SIZE = 4096
+
+
+class _Memo:
+    """A string checker remembering (up to ``_MEMO_SIZE``) the values it accepted; generated
+    code asks the set first, so a repeated timestamp, address or event name costs one lookup."""
+
+    def __init__(self, checker: Callable[[str], bool]) -> None:
+        self.accepted: set[str] = set()
+        self._checker = checker
+
+    def __call__(self, value: str) -> bool:
+        if not self._checker(value):
+            return False
+        if len(self.accepted) >= _MEMO_SIZE:
+            self.accepted.clear()
+        self.accepted.add(value)
+        return True
+
+
 class _Generator:
     def __init__(self, formats: Mapping[str, Callable[[str], bool]]) -> None:
         self.formats = formats
         self.lines: list[str] = []
-        self.constants: dict[str, Any] = {"NoneType": type(None), "_MISSING": object()}
+        self.constants: dict[str, Any] = {"NoneType": type(None), "_EMPTY": {}}
         self.counter = 0
 
     def name(self, prefix: str) -> str:
@@ -54,39 +86,45 @@ class _Generator:
         unknown = set(schema) - _IGNORED - _KNOWN
         if unknown:
             raise ValueError(f"fastcheck cannot compile keywords {sorted(unknown)}")
-        declared = schema.get("type")
-        names = [declared] if isinstance(declared, str) else list(declared or [])
-        python_types = [t for n in names for t in _PY_TYPES[n]]
-        if len(python_types) == 1:
-            self.emit(indent, f"if type({var}) is not {python_types[0]}: return False")
-        elif python_types:
-            self.emit(indent, f"if type({var}) not in ({', '.join(python_types)},): return False")
+        python_types = _python_types(schema)
+        if python_types:
+            if len(python_types) == 1:
+                self.emit(indent, f"if type({var}) is not {python_types[0]}: return False")
+            else:
+                self.emit(
+                    indent, f"if type({var}) not in ({', '.join(python_types)}): return False"
+                )
         only = python_types[0] if len(python_types) == 1 else None  # known after the test
         if "enum" in schema:
             values = list(schema["enum"])
             if all(type(v) is str for v in values):  # the common case: one set lookup
                 allowed = self.constant("_enum", frozenset(values))
-                test = f"type({var}) is not str or {var} not in {allowed}"
+                guard = "" if only == "str" else f"type({var}) is not str or "
+                test = f"{guard}{var} not in {allowed}"
             else:
                 allowed = self.constant("_enum", tuple(values))
                 test = f"not any({var} == a and type({var}) is type(a) for a in {allowed})"
             self.emit(indent, f"if {test}: return False")
         string_tests = []
-        if "format" in schema:
-            checker = self.formats.get(schema["format"])
-            if checker is None:
-                raise ValueError(f"fastcheck has no checker for format {schema['format']!r}")
-            string_tests.append(f"not {self.constant('_fmt', checker)}({var})")
         if "minLength" in schema:
             string_tests.append(f"len({var}) < {int(schema['minLength'])}")
         if "maxLength" in schema:
             string_tests.append(f"len({var}) > {int(schema['maxLength'])}")
-        if "pattern" in schema:
-            pattern = self.constant("_re", re.compile(schema["pattern"]))
-            string_tests.append(f"{pattern}.search({var}) is None")
+        costly = self.costly_tests(schema)
+        if costly is not None:  # asked only of strings not accepted before
+            memo = _Memo(costly)
+            accepted = self.constant("_ok", memo.accepted)
+            string_tests.append(
+                f"{var} not in {accepted} and not {self.constant('_str', memo)}({var})"
+            )
         if string_tests:
             guard = "" if only == "str" else f"type({var}) is str and "
-            self.emit(indent, f"if {guard}({' or '.join(string_tests)}): return False")
+            tests = (
+                " or ".join(string_tests)
+                if len(string_tests) == 1
+                else " or ".join(f"({t})" for t in string_tests)
+            )
+            self.emit(indent, f"if {guard}({tests}): return False")
         for bound, op in (("minimum", "<"), ("maximum", ">")):
             if bound in schema:
                 self.emit(
@@ -96,10 +134,32 @@ class _Generator:
                 )
         if "items" in schema:
             item = self.name("i")
-            self.emit(indent, f"if type({var}) in (list, tuple):")
-            self.emit(indent + 1, f"for {item} in {var}:")
-            self.value(schema["items"], item, indent + 2)
+            if only is None and set(python_types) != {"list", "tuple"}:
+                self.emit(indent, f"if type({var}) in (list, tuple):")
+                indent += 1
+            self.emit(indent, f"for {item} in {var}:")
+            before = len(self.lines)
+            self.value(schema["items"], item, indent + 1)
+            if len(self.lines) == before:
+                self.lines.pop()  # nothing to test on the items
+                if only is None and set(python_types) != {"list", "tuple"}:
+                    self.lines.pop()
         self.object(schema, var, indent, known_dict=only == "dict")
+
+    def costly_tests(self, schema: Mapping[str, Any]) -> Callable[[str], bool] | None:
+        """The format and pattern tests of a string schema as one checker (``None`` if none)."""
+        tests: list[Callable[[str], bool]] = []
+        if "format" in schema:
+            checker = self.formats.get(schema["format"])
+            if checker is None:
+                raise ValueError(f"fastcheck has no checker for format {schema['format']!r}")
+            tests.append(checker)
+        if "pattern" in schema:
+            search = re.compile(schema["pattern"]).search
+            tests.append(lambda text: search(text) is not None)
+        if len(tests) > 1:
+            return lambda text: all(test(text) for test in tests)
+        return tests[0] if tests else None
 
     def object(
         self, schema: Mapping[str, Any], var: str, indent: int, known_dict: bool = False
@@ -120,13 +180,31 @@ class _Generator:
         for key in required:
             self.emit(indent, f"if {key!r} not in {var}: return False")
         for key, sub in properties.items():
+            types = _python_types(sub)
+            if types and set(sub) - _IGNORED == {"type"}:
+                # Only a type test: a missing key fetches a value of an accepted type.
+                default = _DEFAULTS[types[0]]
+                test = f"is not {types[0]}" if len(types) == 1 else f"not in ({', '.join(types)})"
+                self.emit(indent, f"if type({var}.get({key!r}, {default})) {test}: return False")
+                continue
             child = self.name("v")
-            self.emit(indent, f"{child} = {var}.get({key!r}, _MISSING)")
-            self.emit(indent, f"if {child} is not _MISSING:")
+            inner = indent
+            if key not in required:
+                self.emit(indent, f"if {key!r} in {var}:")
+                inner += 1
+            self.emit(inner, f"{child} = {var}[{key!r}]")
             before = len(self.lines)
-            self.value(sub, child, indent + 1)
+            self.value(sub, child, inner)
             if len(self.lines) == before:
-                self.emit(indent + 1, "pass")
+                self.lines.pop()
+                if key not in required:
+                    self.lines.pop()
+
+
+def _python_types(schema: Mapping[str, Any]) -> list[str]:
+    declared = schema.get("type")
+    names = [declared] if isinstance(declared, str) else list(declared or [])
+    return [t for n in names for t in _PY_TYPES[n]]
 
 
 def compile_check(
