@@ -143,8 +143,12 @@ def _merge_values(target: JSON, values: JSON | None) -> None:
 
 
 def _apply_profile(contact: Contact, item: JSON, now: float) -> None:
-    _merge_values(contact.traits, item.get("traits"))
-    _merge_values(contact.location, item.get("location"))
+    traits = item.get("traits")
+    if traits:
+        _merge_values(contact.traits, traits)
+    location = item.get("location")
+    if location:
+        _merge_values(contact.location, location)
     ip = item.get("ip")
     if ip is not None:
         contact.ip = ip
@@ -308,22 +312,25 @@ def process_batch(
     # Depth is checked item by item only when some value of the batch is too deep.
     check_depth = any_exceeds(_nested_values(items), s.max_depth)
     audience_known = _audience_lookup(txn)
+    fail = result.fail
+    save_contact = txn.save_contact
+    tracking = kind == "track"
     for index, item in enumerate(items):
         if injected and index in injected:
             status, message = injected[index]
-            result.fail(index, status, message, "fault.injected")
+            fail(index, status, message, "fault.injected")
             continue
         try:
             user_id, anon_id, audience = _check_item(
                 key, kind, item, s, per_item, check_depth, audience_known
             )
         except ItemError as exc:
-            result.fail(index, exc.status, exc.message, exc.rule)
+            fail(index, exc.status, exc.message, exc.rule)
             continue
         contact = resolve_contact(txn, key, user_id, anon_id, now)
         _apply_profile(contact, item, now)
-        txn.save_contact(key, contact)
-        if kind == "track":
+        save_contact(key, contact)
+        if tracking:
             _store_activity(txn, key, contact, item, now, index, result)
         if audience is not None:
             decision = apply_membership(

@@ -141,8 +141,11 @@ _SURROGATE_MESSAGE = (
 
 
 def may_hold_lone_surrogates(raw: bytes) -> bool:
-    """Cheap pre-check on the raw body: only ``\\udXXX`` escapes can produce one."""
-    return b"\\ud" in raw or b"\\uD" in raw
+    """Cheap pre-check on the raw body: only ``\\udXXX`` escapes can produce one.
+
+    Most bodies hold no backslash at all, which one ``memchr`` pass over the bytes finds.
+    """
+    return b"\\" in raw and (b"\\ud" in raw or b"\\uD" in raw)
 
 
 def lone_surrogate(value: Any, path: str) -> str | None:

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mock_ortto.config import ServerConfig
-from mock_ortto.fastcheck import compile_check
+from mock_ortto.fastcheck import _MEMO_SIZE, compile_check
 from mock_ortto.openapi import build
 from mock_ortto.openapi.wire import ITEM_SCHEMAS
 from mock_ortto.validation import _FORMATS, _inline
@@ -80,3 +80,19 @@ def test_fast_check_rejects_each_kind_of_problem() -> None:
 def test_unknown_keywords_refuse_to_compile() -> None:
     with pytest.raises(ValueError, match="cannot compile keywords"):
         compile_check({"type": "object", "patternProperties": {}})
+
+
+def test_remembered_strings_never_let_a_bad_one_through() -> None:
+    """Format and pattern tests remember accepted strings; refusals are never remembered,
+    and past the memory's bound every string is still checked."""
+    upsert, track = FAST["UpsertItem"], FAST["TrackItem"]
+    good = {"user_id": "u", "ip": "203.0.113.9", "timestamp": "2024-05-01T10:00:00Z"}
+    for _ in range(3):
+        assert upsert(good)
+        assert not upsert({**good, "ip": "999.1.1.1"})
+        assert not upsert({**good, "timestamp": "2024-02-30T00:00:00Z"})
+        assert track({**good, "event": "Signed Up"})
+        assert not track({**good, "event": "   "})
+    addresses = [f"10.{i // 256}.{i % 256}.1" for i in range(_MEMO_SIZE + 100)]
+    assert all(upsert({"user_id": "u", "ip": ip}) for ip in addresses)
+    assert not upsert({"user_id": "u", "ip": "10.0.0.256"})
