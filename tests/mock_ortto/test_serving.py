@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -136,3 +137,31 @@ def test_an_unreadable_token_file_is_refused(tmp_path: Path) -> None:
     assert done.stderr.strip() == (
         f"mock-ortto: cannot read admin token file {tmp_path / 'nope'}: No such file or directory"
     )
+
+
+_GC_PROBE = """
+import gc, json
+from mock_ortto.app import create_app
+from mock_ortto.server import ThreadedServer, tune_gc
+server = ThreadedServer(create_app()).start()
+server.stop()
+embedded = gc.get_threshold()
+tune_gc()
+print(json.dumps([embedded, gc.get_threshold(), gc.get_freeze_count()]))
+"""
+
+
+def test_only_a_serving_process_tunes_the_garbage_collector() -> None:
+    """A process that embeds the mock keeps CPython's collector settings; ``tune_gc`` (run by
+    ``mock-ortto serve``) freezes the start-up objects and collects less often."""
+    from mock_ortto.server import GC_THRESHOLDS
+
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    done = subprocess.run(
+        [sys.executable, "-c", _GC_PROBE], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    embedded, served, frozen = json.loads(done.stdout)
+    assert embedded == [700, 10, 10]
+    assert tuple(served) == GC_THRESHOLDS
+    assert frozen > 10_000
