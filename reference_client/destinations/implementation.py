@@ -19,6 +19,8 @@ from reference_client.runtime.results import MultiStatusResponse
 from reference_client.transport.client import RequestClient
 
 HOOK_KEY = "onMappingSave"
+CLEANING_ACTIONS = frozenset({"upsertContactProfile", "trackActivity"})
+"""Actions whose ``perform`` starts with ``cleanObject`` of each whole payload."""
 
 
 def hook_audience_id(hook_outputs: Mapping[str, Any]) -> str:
@@ -47,6 +49,12 @@ class OrttoImplementation:
         """An Ortto client on top of ``request``."""
         return OrttoClient(request, self.env)
 
+    @staticmethod
+    def cleans_payloads(action: str) -> bool:
+        """Whether ``action`` applies ``cleanObject`` to whole payloads before reading them
+        (so the runtime may fold it into its own copies and pass ``cleaned=True``)."""
+        return action in CLEANING_ACTIONS
+
     def perform_batch(
         self,
         action: str,
@@ -54,13 +62,20 @@ class OrttoImplementation:
         settings: Mapping[str, Any],
         payloads: list[dict[str, Any]],
         hook_outputs: Mapping[str, Any],
+        cleaned: bool = False,
     ) -> MultiStatusResponse:
-        """Run ``action`` over ``payloads`` (``perform`` is the same call with one payload)."""
+        """Run ``action`` over ``payloads`` (``perform`` is the same call with one payload).
+
+        ``cleaned``: ``cleanObject`` was already applied to every payload, and each is plain
+        JSON (``dict`` with ``str`` keys, ``list``, ``str``, ``int``, ``float``, ``bool``,
+        ``None``).
+        """
         client = self.client(request)
+        audience_id = hook_audience_id(hook_outputs)
         if action == "upsertContactProfile":
-            return client.upsert_contacts(settings, payloads, hook_audience_id(hook_outputs))
+            return client.upsert_contacts(settings, payloads, audience_id, cleaned)
         if action == "trackActivity":
-            return client.send_activities(settings, payloads, hook_audience_id(hook_outputs))
+            return client.send_activities(settings, payloads, audience_id, cleaned)
         if action == "syncAudience":
             return client.sync_audience(settings, payloads)
         raise KeyError(action)

@@ -100,16 +100,25 @@ class OrttoClient:
         self.request.request("GET", self.url(settings, "/me"))
 
     def upsert_contacts(
-        self, settings: Mapping[str, Any], payloads: list[dict[str, Any]], audience_id: str
+        self,
+        settings: Mapping[str, Any],
+        payloads: list[dict[str, Any]],
+        audience_id: str,
+        precleaned: bool = False,
     ) -> MultiStatusResponse:
-        """``POST /identify`` with every payload; server indices address the payload list."""
+        """``POST /identify`` with every payload; server indices address the payload list.
+
+        ``precleaned``: ``cleanObject`` was already applied to each payload (which is then
+        reused as the item) and each is plain JSON.
+        """
         cleaned: list[dict[str, Any]] = []
         for payload in payloads:
-            clean = clean_object(payload)
+            clean = payload if precleaned else clean_object(payload)
             _with_audience(clean, payload, audience_id)
             cleaned.append(clean)
         url = self.url(settings, "/identify")
-        data = self.request.request("POST", url, json=cleaned).data
+        plain = precleaned and type(audience_id) is str
+        data = self.request.request("POST", url, json=cleaned, plain=plain).data
         result = MultiStatusResponse()
         for i, clean in enumerate(cleaned):
             result.set_success(i, _success(clean))
@@ -121,14 +130,19 @@ class OrttoClient:
         return result
 
     def send_activities(
-        self, settings: Mapping[str, Any], payloads: list[dict[str, Any]], audience_id: str
+        self,
+        settings: Mapping[str, Any],
+        payloads: list[dict[str, Any]],
+        audience_id: str,
+        precleaned: bool = False,
     ) -> MultiStatusResponse:
-        """``POST /track``: blank event names and Ortto-originated events never leave."""
+        """``POST /track``: blank event names and Ortto-originated events never leave
+        (``precleaned`` as in :meth:`upsert_contacts`)."""
         result = MultiStatusResponse()
         filtered: list[dict[str, Any]] = []
         positions: list[int] = []
         for i, payload in enumerate(payloads):
-            clean = clean_object(payload)
+            clean = payload if precleaned else clean_object(payload)
             event = payload.get("event")
             if not truthy(event) or (isinstance(event, str) and trim(event) == ""):
                 result.set_error(
@@ -150,7 +164,9 @@ class OrttoClient:
             positions.append(i)
         if not filtered:
             return result
-        data = self.request.request("POST", self.url(settings, "/track"), json=filtered).data
+        plain = precleaned and type(audience_id) is str
+        url = self.url(settings, "/track")
+        data = self.request.request("POST", url, json=filtered, plain=plain).data
         self._settle(result, filtered, positions, data, lambda item: item)
         return result
 

@@ -12,6 +12,8 @@ import json
 import re
 from typing import Any
 
+import orjson
+
 from reference_client.js.numbers import js_number, number_to_string
 from reference_client.js.undefined import UNDEFINED
 from reference_client.js.values import js_key_order
@@ -93,6 +95,32 @@ def dumps_bytes(value: Any) -> bytes:
         return text.encode("utf-8")
     except UnicodeEncodeError:
         return _escape_surrogates(text).encode("utf-8")
+
+
+# orjson writes a float as Python's repr does (shortest round trip) except that it always
+# keeps ".0" on integral values and switches to "e+NN"/"e-N" at other thresholds than
+# JavaScript: only those two spellings can differ, and the slow path handles any doubt.
+_PLAIN_INTEGRAL = re.compile(rb"\.0[,\]}]")
+_PLAIN_EXPONENT = re.compile(rb"e[-+]")
+
+
+def _has_exponent(data: bytes) -> bool:
+    return any(
+        m.start() > 0 and 48 <= data[m.start() - 1] <= 57 for m in _PLAIN_EXPONENT.finditer(data)
+    )
+
+
+def dumps_plain_bytes(value: Any) -> bytes:
+    """:func:`dumps_bytes` for a value made only of JSON types (``dict`` with ``str`` keys,
+    ``list``, ``str``, ``int``, ``float``, ``bool``, ``None``): written by ``orjson``, with the
+    slow path whenever a number might be spelled differently (or orjson refuses the value)."""
+    try:
+        data = orjson.dumps(value)
+    except orjson.JSONEncodeError:  # integers beyond 64 bits, lone surrogates
+        return dumps_bytes(value)
+    if data.endswith(b".0") or _PLAIN_INTEGRAL.search(data) or _has_exponent(data):
+        return dumps_bytes(value)
+    return data
 
 
 def _object_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

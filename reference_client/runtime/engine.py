@@ -9,7 +9,9 @@ OrttoImplementation`.
 
 from __future__ import annotations
 
+import json
 import os
+from collections import OrderedDict
 from collections.abc import Mapping as MappingABC
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,6 +24,7 @@ from reference_client.js.undefined import UNDEFINED
 from reference_client.js.values import truthy
 from reference_client.mapping import Mapping, MappingError
 from reference_client.runtime.empty import Cleaner, compile_remover
+from reference_client.runtime.fused import Fused, compile_fused
 from reference_client.runtime.errors import (
     AggregateAjvError,
     CredentialsInvalidError,
@@ -46,6 +49,8 @@ NO_MATCH = "Payload is either invalid or does not match the subscription"
 
 _VALIDATORS: dict[tuple[str, str], Validator] = {}
 _ACTIONS: dict[tuple[str, str], CompiledAction] = {}
+_FUSED: OrderedDict[tuple[str, str, bool, str], Fused | None] = OrderedDict()
+_FUSED_CACHE_SIZE = 128
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,26 @@ def compiled_action(destination: Destination, action: Action) -> CompiledAction:
             Validator(schema), compile_remover(schema, is_root=True), compile_remover(schema)
         )
     return compiled
+
+
+def fused_action(
+    destination: Destination, action: Action, mapping: Any, drop_empty_keys: bool
+) -> Fused | None:
+    """The generated map-clean-validate function of ``action`` with ``mapping`` (cached), or
+    ``None`` when the mapping is not JSON or has shapes the generator leaves to the closures."""
+    try:
+        text = json.dumps(mapping, separators=(",", ":"), allow_nan=False)
+    except (TypeError, ValueError):
+        return None
+    key = (destination.name, action.title, drop_empty_keys, text)
+    if key in _FUSED:
+        _FUSED.move_to_end(key)
+        return _FUSED[key]
+    schema = fields_to_json_schema(action.fields)
+    fused = _FUSED[key] = compile_fused(mapping, schema, drop_empty_keys)
+    if len(_FUSED) > _FUSED_CACHE_SIZE:
+        _FUSED.popitem(last=False)
+    return fused
 
 
 def _fields_validator(destination: Destination, kind: str, fields: Sequence[Any]) -> Validator:
@@ -147,11 +172,13 @@ class DestinationRuntime:
         settings: dict[str, Any],
         payloads: list[dict[str, Any]],
         hook_outputs: MappingABC[str, Any],
+        cleaned: bool = False,
     ) -> MultiStatusResponse:
-        """``perform``/``performBatch`` of the destination."""
+        """``perform``/``performBatch`` of the destination (``cleaned``: every payload came from
+        the fused path with the destination's cleaning folded in, so it is plain JSON)."""
         request = self.request_client(settings)
         return self.implementation.perform_batch(
-            action.slug, request, settings, payloads, hook_outputs
+            action.slug, request, settings, payloads, hook_outputs, cleaned=cleaned
         )
 
     # -- single event ----------------------------------------------------------------------
@@ -224,21 +251,30 @@ class DestinationRuntime:
                 "This action does not support batched requests.", "NotImplemented", 501
             )
         compiled = Mapping(dict(mapping))
+        cleans = self.implementation.cleans_payloads(action.slug)
+        fused = fused_action(self.destination, action, compiled.mapping, cleans)
         statuses: list[dict[str, Any] | None] = [None] * len(events)
         survivors: list[dict[str, Any]] = []
         positions: list[int] = []
-        for index, (payload, errors) in enumerate(
-            [self.resolve(action, compiled, e, single=False) for e in events]
-        ):
-            if errors:
-                statuses[index] = runtime_error_entry(" ".join(errors))
-            else:
-                survivors.append(payload)
-                positions.append(index)
+        all_fused = fused is not None and cleans
+        for index, event in enumerate(events):
+            payload = fused(event) if fused is not None and type(event) is dict else None
+            if payload is None:  # the interpreted path: anything unusual, every error
+                payload, errors = self.resolve(action, compiled, event, single=False)
+                if errors:
+                    statuses[index] = runtime_error_entry(" ".join(errors))
+                    continue
+                all_fused = False
+            survivors.append(payload)
+            positions.append(index)
         if survivors:
             settings_copy = dict(settings)
             answer = self.perform(
-                action, settings_copy, survivors, self.hook_outputs(action, mapping)
+                action,
+                settings_copy,
+                survivors,
+                self.hook_outputs(action, mapping),
+                cleaned=all_fused,
             )
             for sent_index, index in enumerate(positions):
                 statuses[index] = batch_entry(answer.get(sent_index))
