@@ -24,7 +24,6 @@ from reference_client.js.undefined import UNDEFINED
 from reference_client.js.values import truthy
 from reference_client.mapping import Mapping, MappingError
 from reference_client.runtime.empty import Cleaner, compile_remover
-from reference_client.runtime.fused import Fused, compile_fused
 from reference_client.runtime.errors import (
     AggregateAjvError,
     CredentialsInvalidError,
@@ -32,6 +31,7 @@ from reference_client.runtime.errors import (
     JSTypeError,
     SegmentError,
 )
+from reference_client.runtime.fused import Fused, compile_fused
 from reference_client.runtime.results import (
     MultiStatusResponse,
     batch_entry,

@@ -36,6 +36,17 @@ _SCALARS: dict[str, tuple[type, ...]] = {
 }
 
 
+_ANNOTATIONS = frozenset({"$schema", "title", "description", "default"})
+_OBJECT_KEYWORDS = _ANNOTATIONS | {
+    "type",
+    "additionalProperties",
+    "properties",
+    "required",
+    "allOf",
+}
+_SCALAR_KEYWORDS = _ANNOTATIONS | {"type", "format", "enum"}
+
+
 class Unsupported(Exception):
     """The mapping or schema has a shape the generator does not compile."""
 
@@ -280,12 +291,7 @@ class _Generator:
         """Emit ``var`` = the validated object for ``node`` (a plain object) under ``schema``."""
         if not isinstance(node, dict) or directive_name(node) is not None:
             raise Unsupported("object field mapped by a directive")
-        if set(schema) - {"$schema", "title", "description", "default", "type", "format"} - {
-            "additionalProperties",
-            "properties",
-            "required",
-            "allOf",
-        }:
+        if set(schema) - _OBJECT_KEYWORDS:
             raise Unsupported("schema keyword")
         if _types(schema) != ("object",):
             raise Unsupported("object type")
@@ -323,9 +329,8 @@ class _Generator:
             self.obj(node, schema, member, indent)
             self.emit(indent, f"{parent}[{key!r}] = {member}")
             return
-        allowed = {"$schema", "title", "description", "default", "type", "format", "enum"}
         types = _types(schema)
-        if set(schema) - allowed or not types or not set(types) <= set(_SCALARS):
+        if set(schema) - _SCALAR_KEYWORDS or not types or not set(types) <= set(_SCALARS):
             raise Unsupported("field schema")
         if "enum" in schema and "object" in types:
             raise Unsupported("object enum")
@@ -374,7 +379,7 @@ def generate(mapping: Any, schema: dict[str, Any], drop_empty_keys: bool) -> tup
     generator.emit(1, "return payload")
     source = "\n".join(generator.lines) + "\n"
     namespace = dict(generator.names)
-    exec(compile(source, "<fused action>", "exec"), namespace)  # noqa: S102 - our own source
+    exec(compile(source, "<fused action>", "exec"), namespace)  # our own source, from definitions
     function: Fused = namespace["fused"]
     return source, function
 
