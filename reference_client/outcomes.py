@@ -104,6 +104,9 @@ class EventOutcome:
         return out
 
 
+_ENTRY_KEYS = ("status", "errortype", "errormessage", "body", "sent", "errorreporter")
+
+
 def from_entry(entry: dict[str, Any] | None) -> EventOutcome:
     """An outcome from one multi-status entry (``None`` is a hole in the answer)."""
     if entry is None:
@@ -111,18 +114,10 @@ def from_entry(entry: dict[str, Any] | None) -> EventOutcome:
     if "output" in entry and "status" not in entry:
         return EventOutcome(status=None, message=entry["output"], output=entry["output"])
 
-    def pick(key: str) -> Any:
-        value = entry.get(key)
-        return None if value is UNDEFINED else value
-
-    return EventOutcome(
-        status=pick("status"),
-        errortype=pick("errortype"),
-        message=pick("errormessage"),
-        body=pick("body"),
-        sent=pick("sent"),
-        errorreporter=pick("errorreporter"),
+    status, errortype, message, body, sent, reporter = (
+        None if value is UNDEFINED else value for value in map(entry.get, _ENTRY_KEYS)
     )
+    return EventOutcome(status, errortype, message, body, sent, reporter)
 
 
 def from_single(results: list[dict[str, Any]]) -> EventOutcome:

@@ -166,6 +166,8 @@ class _Generator:
             "_conditional_holds": conditional_holds,
         }
         self.counter = 0
+        self.prelude: list[str] = []
+        self.paths: dict[tuple[str, ...], str] = {}
 
     def tmp(self, prefix: str = "v") -> str:
         self.counter += 1
@@ -182,21 +184,31 @@ class _Generator:
     # -- mapping values ------------------------------------------------------------------
 
     def getter(self, path: str, var: str, indent: int) -> None:
-        keys = split_path(strip_root(path))
-        if keys is None:
-            self.emit(indent, f"{var} = data")
-            return
-        self.emit(indent, f"{var} = data.get({keys[0]!r}, U)")
-        self._descend(keys, 1, var, indent)
+        self.emit(indent, f"{var} = {self.lookup(split_path(strip_root(path)))}")
 
-    def _descend(self, keys: tuple[str, ...], at: int, var: str, indent: int) -> None:
-        if at == len(keys):
-            return
-        self.emit(indent, f"if type({var}) is dict:")
-        self.emit(indent + 1, f"{var} = {var}.get({keys[at]!r}, U)")
-        self._descend(keys, at + 1, var, indent + 1)
-        self.emit(indent, "else:")
-        self.emit(indent + 1, f"{var} = _walk({var}, {keys[at:]!r})")
+    def lookup(self, keys: tuple[str, ...] | None) -> str:
+        """The variable holding ``get(data, keys)``, computed once at the top of the function.
+
+        Lookups only read the event, so each path (and each prefix of it) is looked up once
+        per event; ``walk`` composes, so a prefix's value continues the walk.
+        """
+        if keys is None:
+            return "data"
+        found = self.paths.get(keys)
+        if found is not None:
+            return found
+        name = self.tmp("p")
+        if len(keys) == 1:
+            self.prelude.append(f"{name} = data.get({keys[0]!r}, U)")
+        else:
+            parent = self.lookup(keys[:-1])
+            key = (keys[-1],)
+            self.prelude.append(
+                f"{name} = {parent}.get({key[0]!r}, U) if type({parent}) is dict"
+                f" else (U if {parent} is U else _walk({parent}, {key!r}))"
+            )
+        self.paths[keys] = name
+        return name
 
     def raw(self, node: Any, var: str, indent: int) -> bool:
         """Emit ``var = resolve(node)``; True when the value may be a container needing
@@ -377,7 +389,8 @@ def generate(mapping: Any, schema: dict[str, Any], drop_empty_keys: bool) -> tup
     generator.emit(1, "except _NotPlain:")
     generator.emit(2, "return None")
     generator.emit(1, "return payload")
-    source = "\n".join(generator.lines) + "\n"
+    body = ["    " + line for line in generator.prelude] + generator.lines[1:]
+    source = "\n".join([generator.lines[0], *body]) + "\n"
     namespace = dict(generator.names)
     exec(compile(source, "<fused action>", "exec"), namespace)  # our own source, from definitions
     function: Fused = namespace["fused"]

@@ -45,7 +45,7 @@ def error_type_for(status: Any) -> str:
     return HTTP_ERROR_CODES.get(status, "UNKNOWN_ERROR")
 
 
-@dataclass
+@dataclass(slots=True)
 class ItemResult:
     """One entry of a multi-status answer, success or error.
 
@@ -73,6 +73,9 @@ class MultiStatusResponse:
         self.responses: list[ItemResult | None] = []
 
     def _put(self, index: int, item: ItemResult) -> None:
+        if index == len(self.responses):  # the usual case: items in order
+            self.responses.append(item)
+            return
         if index < 0:
             return
         while len(self.responses) <= index:
