@@ -69,7 +69,7 @@ def is_date_time(text: str) -> bool:
     """RFC 3339 date-time as ajv-formats 2.1.1 checks it (``T``, ``t`` or a space separator)."""
     match = _DATE_TIME.match(text)
     if match is not None:
-        year, month, day, hour, minute, second = (int(g) for g in match.groups())
+        year, month, day, hour, minute, second = map(int, match.groups())
         return _date_in_range(year, month, day) and _time_in_range(hour, minute, second)
     parts = _DATE_TIME_SPLIT.split(text)
     return len(parts) == 2 and is_date(parts[0]) and is_time(parts[1])

@@ -331,8 +331,13 @@ class _Generator:
             self.emit(indent + 1, "return None")
         for rule in schema.get("allOf", []):
             other, required = _other_key(rule)
-            self.emit(indent, f"if not _conditional_holds({var}, {other!r}, {required!r}):")
-            self.emit(indent + 1, "return None")
+            value = self.tmp("r")
+            self.emit(indent, f"{value} = {var}.get({other!r}, U)")
+            # A non-empty string passes the rule untouched; anything else is decided by the
+            # helper (which also covers "missing" and null).
+            self.emit(indent, f"if type({value}) is not str or {value} == '':")
+            self.emit(indent + 1, f"if not _conditional_holds({var}, {other!r}, {required!r}):")
+            self.emit(indent + 2, "return None")
 
     def field(self, node: Any, schema: dict[str, Any], parent: str, key: str, indent: int) -> None:
         """Emit the resolution, cleaning and validation of ``parent[key]``."""
@@ -365,8 +370,12 @@ class _Generator:
         self.emit(inner, f"if type({member}) not in {self.constant(frozenset(accepted))}:")
         self.emit(inner + 1, "return None")
         if "enum" in schema:
-            allowed_values = self.constant(tuple(schema["enum"]))
-            self.emit(inner, f"if not _in_enum({member}, {allowed_values}):")
+            allowed = tuple(schema["enum"])
+            if all(type(a) is str for a in allowed):  # the usual case, checked inline
+                strings = self.constant(frozenset(allowed))
+                self.emit(inner, f"if type({member}) is not str or {member} not in {strings}:")
+            else:
+                self.emit(inner, f"if not _in_enum({member}, {self.constant(allowed)}):")
             self.emit(inner + 1, "return None")
         fmt = schema.get("format")
         if fmt in FORMATS and "string" in types:
