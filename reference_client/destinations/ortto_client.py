@@ -121,7 +121,7 @@ class OrttoClient:
         data = self.request.request("POST", url, json=cleaned, plain=plain).data
         result = MultiStatusResponse()
         for i, clean in enumerate(cleaned):
-            result.set_success(i, _success(clean))
+            result.set_success(i, _success(clean), owned=True)
         for entry in batch_errors(data):
             index = _index(_field(entry, "index"))
             if index is not None:

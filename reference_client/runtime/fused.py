@@ -56,6 +56,7 @@ class NotPlain(Exception):
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})
+_STR = frozenset({str})
 
 
 def plain_object(value: dict[str, Any], drop_empty_keys: bool) -> dict[str, Any]:
@@ -64,6 +65,11 @@ def plain_object(value: dict[str, Any], drop_empty_keys: bool) -> dict[str, Any]
     Raises :class:`NotPlain` for a key that is not a ``str`` or a value that is not a JSON
     type, so that what the fused path returns is plain JSON (what ``orjson`` may write).
     """
+    if _PLAIN.issuperset(map(type, value.values())) and _STR.issuperset(map(type, value)):
+        out = dict(value)  # only scalars under str keys: one copy in C
+        if drop_empty_keys:
+            out.pop("", None)
+        return out
     out = {}
     for key, item in value.items():
         kind = type(item)

@@ -82,9 +82,10 @@ class MultiStatusResponse:
             self.responses.append(None)
         self.responses[index] = item
 
-    def set_success(self, index: int, fields: dict[str, Any]) -> None:
-        """``setSuccessResponseAtIndex``."""
-        self._put(index, ItemResult(True, dict(fields)))
+    def set_success(self, index: int, fields: dict[str, Any], *, owned: bool = False) -> None:
+        """``setSuccessResponseAtIndex`` (``owned``: ``fields`` is a fresh dict nobody else
+        holds, kept without a copy)."""
+        self._put(index, ItemResult(True, fields if owned else dict(fields)))
 
     def set_error(self, index: int, fields: dict[str, Any]) -> None:
         """``setErrorResponseAtIndex``: fills ``errortype`` from the status when absent."""
