@@ -22,18 +22,13 @@ from reference_client.js.values import js_key_order, truthy
 from reference_client.mapping.compiler import directive_name
 from reference_client.mapping.get import split_path, strip_root, walk
 from reference_client.runtime.formats import FORMATS
+from reference_client.runtime.validation import JSON_PY_TYPES
 
 Fused = Callable[[dict[str, Any]], dict[str, Any] | None]
 """An event (a ``dict``) -> the validated payload, or ``None`` for "use the interpreted path"."""
 
-_SCALARS: dict[str, tuple[type, ...]] = {
-    "string": (str,),
-    "number": (int, float),
-    "integer": (int,),
-    "boolean": (bool,),
-    "null": (type(None),),
-    "object": (dict,),
-}
+_SCALARS = {name: kinds for name, kinds in JSON_PY_TYPES.items() if name != "array"}
+"""The JSON types a fused field may have (arrays, with their coercions, are left out)."""
 
 
 _ANNOTATIONS = frozenset({"$schema", "title", "description", "default"})
@@ -72,17 +67,10 @@ def plain_object(value: dict[str, Any], drop_empty_keys: bool) -> dict[str, Any]
         return out
     out = {}
     for key, item in value.items():
-        kind = type(item)
-        if kind in _PLAIN:
-            pass
-        elif isinstance(item, dict):
-            item = plain_object(item, drop_empty_keys)
-        elif isinstance(item, list):
-            item = plain_list(item)
-        elif item is UNDEFINED:
-            continue
-        else:
-            raise NotPlain
+        if type(item) not in _PLAIN:
+            if item is UNDEFINED:
+                continue
+            item = _plain_container(item, drop_empty_keys)
         if type(key) is not str:
             raise NotPlain
         out[key] = item
@@ -96,19 +84,19 @@ def plain_list(value: list[Any]) -> list[Any]:
     leaves arrays alone); :class:`NotPlain` as in :func:`plain_object`."""
     out = []
     for item in value:
-        kind = type(item)
-        if kind in _PLAIN:
-            pass
-        elif isinstance(item, dict):
-            item = plain_object(item, False)
-        elif isinstance(item, list):
-            item = plain_list(item)
-        elif item is UNDEFINED:
-            item = None
-        else:
-            raise NotPlain
+        if type(item) not in _PLAIN:
+            item = None if item is UNDEFINED else _plain_container(item, False)
         out.append(item)
     return out
+
+
+def _plain_container(item: Any, drop_empty_keys: bool) -> Any:
+    """A plain copy of an object or array (``removeUndefined`` copies subclasses too)."""
+    if isinstance(item, dict):
+        return plain_object(item, drop_empty_keys)
+    if isinstance(item, list):
+        return plain_list(item)
+    raise NotPlain
 
 
 def in_enum(value: Any, allowed: tuple[Any, ...]) -> bool:

@@ -31,7 +31,7 @@ def _kind(value: Any) -> str:
     return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
 
 
-_PY_TYPES: dict[str, tuple[type, ...]] = {
+JSON_PY_TYPES: dict[str, tuple[type, ...]] = {
     "string": (str,),
     "number": (int, float),
     "integer": (int,),
@@ -40,6 +40,7 @@ _PY_TYPES: dict[str, tuple[type, ...]] = {
     "object": (dict,),
     "array": (list,),
 }
+"""The Python types a value of each JSON type has once parsed (``bool`` is not a number)."""
 
 
 def _has_type(json_type: str, value: Any) -> bool:
@@ -140,7 +141,7 @@ class _Compiler:
             return None  # reported by the object group instead (ajv's quirk)
         union = len(types) > 1
         # ``type(value) in accepted`` is exact: bool is not accepted as a number.
-        accepted = frozenset(t for name in types for t in _PY_TYPES.get(name, ()))
+        accepted = frozenset(t for name in types for t in JSON_PY_TYPES.get(name, ()))
         word = _unworded if self.quiet else _type_message
 
         def check(container: Any, key: Any, errors: list[str]) -> None:
