@@ -9,7 +9,6 @@ OrttoImplementation`.
 
 from __future__ import annotations
 
-import json
 import os
 from collections import OrderedDict
 from collections.abc import Mapping as MappingABC
@@ -78,12 +77,9 @@ def fused_action(
     destination: Destination, action: Action, mapping: Any, drop_empty_keys: bool
 ) -> Fused | None:
     """The generated map-clean-validate function of ``action`` with ``mapping`` (cached), or
-    ``None`` when the mapping is not JSON or has shapes the generator leaves to the closures."""
-    try:
-        text = json.dumps(mapping, separators=(",", ":"), allow_nan=False)
-    except (TypeError, ValueError):
-        return None
-    key = (destination.name, action.title, drop_empty_keys, text)
+    ``None`` when the mapping has shapes the generator leaves to the closures."""
+    # repr, unlike JSON, tells 1 from 1.0 and "1", lists from tuples and NaN from null.
+    key = (destination.name, action.title, drop_empty_keys, repr(mapping))
     if key in _FUSED:
         _FUSED.move_to_end(key)
         return _FUSED[key]
