@@ -40,7 +40,7 @@ from reference_client.runtime.errors import (
     RequestTimeoutError,
     SegmentError,
 )
-from reference_client.subscriptions import matches, parse_fql
+from reference_client.subscriptions import subscription
 from reference_client.transport.transports import HttpxTransport
 
 OFFLINE_VAR = "REFERENCE_CLIENT_OFFLINE"
@@ -108,10 +108,10 @@ def route(
     if action:
         return {find_action(destination, action).slug: list(range(len(events)))}
     groups: dict[str, list[int]] = {}
-    conditions = [(a.slug, parse_fql(a.default_subscription)) for a in definition.actions]
+    subscriptions = [(a.slug, subscription(a.default_subscription)) for a in definition.actions]
     for index, event in enumerate(events):
-        for slug, condition in conditions:
-            if matches(condition, event):
+        for slug, subscribed in subscriptions:
+            if subscribed.matches(event):
                 groups.setdefault(slug, []).append(index)
                 break
     return groups

@@ -136,6 +136,54 @@ def order_keys(value: Any) -> Any:
     return value
 
 
-def loads(text: str | bytes) -> Any:
-    """Parse JSON as JavaScript would: integers beyond 2**53 lose precision, keys are ordered."""
+# What makes orjson's reading differ from JavaScript's: an object key that is an array index
+# (JavaScript moves it first) and an integer of 16 digits or more (maybe beyond 2**53). Both
+# may also be found inside strings; a false positive only costs the slower parser.
+_INDEX_KEY = re.compile(rb'"0+"\s*:')  # on digits spelled as 0s (see _ZEROS)
+_ZEROS = bytes.maketrans(b"123456789", b"000000000")
+_SIXTEEN_ZEROS = b"0" * 16
+_NOT_AN_INTEGER_BEFORE = frozenset(b".eE+")
+_NOT_AN_INTEGER_AFTER = frozenset(b".eE")
+
+
+def _may_differ_in_javascript(data: bytes) -> bool:
+    """Whether ``data`` may hold an array-index key or an integer of 16+ digits (one that is
+    not a fraction's or an exponent's digits, nor followed by them).
+
+    Every digit is spelled ``0`` first, so runs of digits are found by ``bytes.find``.
+    """
+    zeros = data.translate(_ZEROS)
+    if _INDEX_KEY.search(zeros):
+        return True
+    start = zeros.find(_SIXTEEN_ZEROS)
+    while start != -1:
+        end = start + 16
+        while end < len(zeros) and zeros[end] == 48:
+            end += 1
+        before = zeros[start - 1] if start else 0
+        after = zeros[end] if end < len(zeros) else 0
+        if before not in _NOT_AN_INTEGER_BEFORE and after not in _NOT_AN_INTEGER_AFTER:
+            return True
+        start = zeros.find(_SIXTEEN_ZEROS, end)
+    return False
+
+
+def standard_loads(text: str | bytes) -> Any:
+    """:func:`loads` by Python's own parser, a hook per object and integer (always right)."""
     return json.loads(text, parse_int=lambda s: js_number(int(s)), object_pairs_hook=_object_pairs)
+
+
+def loads(text: str | bytes) -> Any:
+    """Parse JSON as JavaScript would: integers beyond 2**53 lose precision, keys are ordered.
+
+    orjson reads the text when neither an array-index key nor a long integer can be in it;
+    anything orjson refuses (a syntax error, ``NaN``, a lone surrogate escape, a number out of
+    the double range) goes to :func:`standard_loads`, which accepts it or words the error.
+    """
+    data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text
+    if not _may_differ_in_javascript(data):
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError:
+            pass
+    return standard_loads(text)

@@ -38,7 +38,8 @@ from reference_client.runtime.results import (
 )
 from reference_client.runtime.schema import fields_to_json_schema
 from reference_client.runtime.validation import Validator
-from reference_client.subscriptions import FqlError, matches, parse_fql
+from reference_client.subscriptions import FqlError
+from reference_client.subscriptions import subscription as compiled_subscription
 from reference_client.transport.client import DEFAULT_TIMEOUT_MS, RequestClient
 from reference_client.transport.transports import HttpxTransport, Transport
 
@@ -219,10 +220,10 @@ class DestinationRuntime:
         if not isinstance(subscribe, str) or subscribe == "":
             return [{"output": FAILED_SUBSCRIPTION}]
         try:
-            condition = parse_fql(subscribe)
+            subscribed = compiled_subscription(subscribe)  # parsed and compiled once per string
         except FqlError as error:
             return [{"output": f"Invalid subscription : {error}"}]
-        if not matches(condition, event):
+        if not subscribed.matches(event):
             return [{"output": NOT_SUBSCRIBED}]
         slug = subscription.get("partnerAction")
         if not isinstance(slug, str) or not self.destination.has_action(slug):
@@ -297,11 +298,11 @@ class DestinationRuntime:
         if not isinstance(subscribe, str) or subscribe == "":
             return {"multistatus": [runtime_error_entry(FAILED_SUBSCRIPTION) for _ in events]}
         try:
-            condition = parse_fql(subscribe)
+            subscribed = compiled_subscription(subscribe)  # parsed and compiled once per string
         except FqlError as error:
             message = f"Invalid subscription : {error}"
             return {"multistatus": [runtime_error_entry(message) for _ in events]}
-        matching = [i for i, event in enumerate(events) if matches(condition, event)]
+        matching = [i for i, event in enumerate(events) if subscribed.matches(event)]
         if not matching:
             return {"output": NOT_SUBSCRIBED}
         slug = subscription.get("partnerAction")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import math
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -94,3 +96,54 @@ def test_truthiness_and_trim() -> None:
     assert [truthy(v) for v in ("", 0, 0.0, None, UNDEFINED, False, math.nan)] == [False] * 7
     assert all(truthy(v) for v in ("0", [], {}, -1, "false"))
     assert trim("\u00a0 x \ufeff") == "x"
+
+
+def _exact(value: Any) -> Any:
+    """``value`` with every type and every key order made visible (1 != 1.0, -0.0 != 0.0)."""
+    if isinstance(value, dict):
+        return ("object", [(k, _exact(v)) for k, v in value.items()])
+    if isinstance(value, list):
+        return ("array", [_exact(v) for v in value])
+    return (type(value).__name__, repr(value))
+
+
+_JSON_TEXT_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=6),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.text(alphabet="0123456789ab", max_size=3), inner, max_size=4)
+    ),
+    max_leaves=25,
+)
+
+
+@given(_JSON_TEXT_VALUES, st.booleans(), st.sampled_from([None, 1]), st.booleans())
+def test_fast_loads_reads_exactly_what_the_standard_parser_reads(
+    value: Any, ascii_only: bool, indent: int | None, as_bytes: bool
+) -> None:
+    text = json.dumps(value, ensure_ascii=ascii_only, indent=indent)
+    source: str | bytes = text.encode() if as_bytes else text
+    assert _exact(js_json.loads(source)) == _exact(js_json.standard_loads(source))
+
+
+@given(st.text(alphabet='{}[]":,0123456789.eE-+ tnrufalsNI\\u', max_size=30))
+def test_fast_loads_accepts_and_refuses_what_the_standard_parser_does(text: str) -> None:
+    try:
+        expected = _exact(js_json.standard_loads(text))
+    except (ValueError, RecursionError) as error:
+        with pytest.raises(type(error)):
+            js_json.loads(text)
+        return
+    assert _exact(js_json.loads(text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{"a":1,"b":2,"a":3}', "[1e400, -1e400]", '"\\ud800"', "NaN", "[-0, -0.0, 1E2, 1.0]"],
+)
+def test_fast_loads_edge_cases_match_the_standard_parser(text: str) -> None:
+    assert _exact(js_json.loads(text)) == _exact(js_json.standard_loads(text))
