@@ -274,6 +274,21 @@ def _nested_values(items: list[Any]) -> Iterator[Any]:
                     yield value
 
 
+def _identities(items: list[Any]) -> tuple[list[str], list[str]]:
+    """The user ids and anonymous ids the items name (for :meth:`Txn.prefetch_contacts`)."""
+    users: list[str] = []
+    anons: list[str] = []
+    for item in items:
+        if type(item) is dict:
+            user_id = item.get("user_id")
+            anon_id = item.get("anonymous_id")
+            if user_id and type(user_id) is str:
+                users.append(user_id)
+            if anon_id and type(anon_id) is str:
+                anons.append(anon_id)
+    return users, anons
+
+
 def _audience_lookup(txn: Txn) -> Callable[[str, str], bool]:
     """Whether an audience exists, asked of the store once per audience in a batch (no item
     of a batch creates one)."""
@@ -315,6 +330,7 @@ def process_batch(
     fail = result.fail
     save_contact = txn.save_contact
     tracking = kind == "track"
+    txn.prefetch_contacts(key, *_identities(items))
     for index, item in enumerate(items):
         if injected and index in injected:
             status, message = injected[index]

@@ -7,7 +7,7 @@ by construction. Every request runs inside one :meth:`Store.transaction`.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -109,6 +109,11 @@ class Txn(ABC):
     @abstractmethod
     def contact_by_anon(self, key: str, anonymous_id: str) -> Contact | None:
         """Return the contact that owns ``anonymous_id``."""
+
+    def prefetch_contacts(  # noqa: B027 - optional hook
+        self, key: str, user_ids: Iterable[str], anonymous_ids: Iterable[str]
+    ) -> None:
+        """Say which contacts a batch is about to look up, so a store can load them at once."""
 
     @abstractmethod
     def save_contact(self, key: str, contact: Contact) -> None:

@@ -2,6 +2,11 @@
 
 Records are kept as JSON next to the columns used for look-ups. Each request runs in one
 ``BEGIN IMMEDIATE`` transaction, so concurrent workers serialise their writes.
+
+Writers queue for the write lock outside SQLite: a thread lock within a process and an
+``flock`` on the database file across processes. Both wake the next writer the moment the
+lock is free; SQLite's own busy handler, left as a fallback for other programs, polls in
+sleeps of up to 100 ms, which under load made some requests wait far longer than others.
 """
 
 from __future__ import annotations
@@ -9,13 +14,17 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, is_dataclass
 from typing import Any
 
 import orjson
+
+if sys.platform != "win32":
+    import fcntl
 
 from mock_ortto.clock import ClockState
 from mock_ortto.models import Activity, Audience, Contact, Membership, TimelineEvent
@@ -88,6 +97,32 @@ def _loads(data: str) -> Any:
         return json.loads(data)
 
 
+def _by_index(table: str, column: str) -> str:
+    """The contacts an index table points to, with the indexed value; the caller appends
+    ``= ?`` or ``IN (...)``."""
+    return (
+        f"SELECT c.id, c.data, i.{column} FROM {table} i"
+        " JOIN contacts c ON c.key = i.key AND c.id = i.contact_id"
+        f" WHERE i.key = ? AND i.{column}"
+    )
+
+
+_BY_USER = _by_index("users", "user_id")
+_BY_ANON = _by_index("anons", "anon_id")
+_IN_CHUNK = 500  # values per IN (...) list, well under SQLite's limit on parameters
+
+
+def _bindable(text: str) -> bool:
+    """Whether SQLite can take this text as a parameter (UTF-8: no lone surrogates)."""
+    if text.isascii():
+        return True
+    try:
+        text.encode()
+    except UnicodeEncodeError:  # an invalid item's id: the item is refused, never looked up
+        return False
+    return True
+
+
 def _limit(limit: int | None) -> int:
     return -1 if limit is None else limit  # SQLite: a negative LIMIT means no limit
 
@@ -101,6 +136,14 @@ def _membership(data: str) -> Membership:
 
 
 class _SQLiteTxn(Txn):
+    """One transaction. Contacts read or saved in it stay in memory until it commits.
+
+    Each contact is one object per transaction (as in the memory store), so an item that
+    finds the same contact by user id and by anonymous id decodes it once. Saved contacts
+    are written in one ``executemany`` by :meth:`flush` (before the commit, and before any
+    query that reads the contacts table as a whole).
+    """
+
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._c = conn.cursor()  # one cursor per transaction: cheaper than conn.execute
         self._audiences: dict[tuple[str, str], Audience] = {}
@@ -108,13 +151,33 @@ class _SQLiteTxn(Txn):
         # The user and anonymous ids each loaded contact had, so that saving it rewrites
         # only the index rows that changed.
         self._indexed: dict[tuple[str, str], tuple[str | None, tuple[str, ...]]] = {}
+        # (key, contact id) -> the contact, or None where it is known not to exist.
+        self._contacts: dict[tuple[str, str], Contact | None] = {}
+        # (key, user id) and (key, anonymous id) -> contact id, or None: known to be unused.
+        self._users: dict[tuple[str, str], str | None] = {}
+        self._anons: dict[tuple[str, str], str | None] = {}
+        self._unsaved: dict[tuple[str, str], Contact] = {}
 
-    def _loaded(self, key: str, data: str | None) -> Contact | None:
-        if data is None:
-            return None
-        contact = _contact(data)
-        self._indexed[(key, contact.id)] = (contact.user_id, tuple(contact.anonymous_ids))
+    def _loaded(self, key: str, contact_id: str, data: str | None) -> Contact | None:
+        """The contact of this transaction with this id; ``data`` is its stored row."""
+        slot = (key, contact_id)
+        if slot in self._contacts:
+            return self._contacts[slot]
+        contact = None if data is None else _contact(data)
+        self._contacts[slot] = contact
+        if contact is not None:
+            self._indexed[slot] = (contact.user_id, tuple(contact.anonymous_ids))
         return contact
+
+    def flush(self) -> None:
+        """Write the contacts saved since the last flush."""
+        if self._unsaved:
+            self._c.executemany(
+                "INSERT INTO contacts VALUES (?, ?, ?) ON CONFLICT (key, id)"
+                " DO UPDATE SET data = excluded.data",
+                [(key, contact.id, _dumps(contact)) for (key, _), contact in self._unsaved.items()],
+            )
+            self._unsaved.clear()
 
     def _one(self, sql: str, *args: Any) -> Any:
         row = self._c.execute(sql, args).fetchone()
@@ -211,8 +274,9 @@ class _SQLiteTxn(Txn):
         return [k for (k,) in self._c.execute("SELECT key FROM accounts ORDER BY key")]
 
     def reset(self, key: str | None) -> None:
-        self._audiences.clear()
-        self._indexed.clear()
+        self.flush()
+        for cache in (self._audiences, self._indexed, self._contacts, self._users, self._anons):
+            cache.clear()
         self._touched.clear()
         if key is None:
             for table in (*_ACCOUNT_TABLES, "meta", "journal"):
@@ -242,52 +306,85 @@ class _SQLiteTxn(Txn):
         self._c.execute("INSERT OR REPLACE INTO seqs VALUES (?, ?, ?)", (key, kind, value))
 
     def contact(self, key: str, contact_id: str) -> Contact | None:
+        slot = (key, contact_id)
+        if slot in self._contacts:
+            return self._contacts[slot]
         data = self._one("SELECT data FROM contacts WHERE key = ? AND id = ?", key, contact_id)
-        return self._loaded(key, data)
+        return self._loaded(key, contact_id, data)
+
+    def _by_index(
+        self, index: dict[tuple[str, str], str | None], key: str, value: str, sql: str
+    ) -> Contact | None:
+        slot = (key, value)
+        if slot in index:
+            contact_id = index[slot]
+        else:
+            row = self._c.execute(sql, (key, value)).fetchone()
+            contact_id = index[slot] = None if row is None else row[0]
+            if row is not None:
+                self._loaded(key, row[0], row[1])
+        return None if contact_id is None else self._contacts.get((key, contact_id))
 
     def contact_by_user(self, key: str, user_id: str) -> Contact | None:
-        data = self._one(
-            "SELECT c.data FROM users u JOIN contacts c ON c.key = u.key AND c.id = u.contact_id"
-            " WHERE u.key = ? AND u.user_id = ?",
-            key,
-            user_id,
-        )
-        return self._loaded(key, data)
+        return self._by_index(self._users, key, user_id, _BY_USER + " = ?")
 
     def contact_by_anon(self, key: str, anonymous_id: str) -> Contact | None:
-        data = self._one(
-            "SELECT c.data FROM anons a JOIN contacts c ON c.key = a.key AND c.id = a.contact_id"
-            " WHERE a.key = ? AND a.anon_id = ?",
-            key,
-            anonymous_id,
-        )
-        return self._loaded(key, data)
+        return self._by_index(self._anons, key, anonymous_id, _BY_ANON + " = ?")
+
+    def prefetch_contacts(
+        self, key: str, user_ids: Iterable[str], anonymous_ids: Iterable[str]
+    ) -> None:
+        """Load the contacts of these ids in a few queries instead of one per item."""
+        for index, values, sql in (
+            (self._users, user_ids, _BY_USER),
+            (self._anons, anonymous_ids, _BY_ANON),
+        ):
+            wanted = [v for v in dict.fromkeys(values) if (key, v) not in index and _bindable(v)]
+            for start in range(0, len(wanted), _IN_CHUNK):
+                chunk = wanted[start : start + _IN_CHUNK]
+                for value in chunk:
+                    index[(key, value)] = None
+                marks = ",".join("?" * len(chunk))
+                query = f"{sql} IN ({marks})"
+                for contact_id, data, value in self._c.execute(query, (key, *chunk)):
+                    index[(key, value)] = contact_id
+                    self._loaded(key, contact_id, data)
 
     def save_contact(self, key: str, contact: Contact) -> None:
         self._touch(key)
-        self._c.execute(
-            "INSERT INTO contacts VALUES (?, ?, ?) ON CONFLICT (key, id)"
-            " DO UPDATE SET data = excluded.data",
-            (key, contact.id, _dumps(contact)),
-        )
-        user_id, anons = self._indexed.get((key, contact.id), (None, ()))
-        if contact.user_id is not None and contact.user_id != user_id:
-            self._c.execute(
-                "INSERT OR REPLACE INTO users VALUES (?, ?, ?)", (key, contact.user_id, contact.id)
-            )
+        slot = (key, contact.id)
+        self._contacts[slot] = self._unsaved[slot] = contact
+        user_id, anons = self._indexed.get(slot, (None, ()))
+        if contact.user_id is not None:
+            self._users[(key, contact.user_id)] = contact.id
+            if contact.user_id != user_id:
+                self._c.execute(
+                    "INSERT OR REPLACE INTO users VALUES (?, ?, ?)",
+                    (key, contact.user_id, contact.id),
+                )
         for anon in contact.anonymous_ids:
+            self._anons[(key, anon)] = contact.id
             if anon not in anons:
                 self._c.execute(
                     "INSERT OR REPLACE INTO anons VALUES (?, ?, ?)", (key, anon, contact.id)
                 )
-        self._indexed[(key, contact.id)] = (contact.user_id, tuple(contact.anonymous_ids))
+        self._indexed[slot] = (contact.user_id, tuple(contact.anonymous_ids))
 
     def delete_contact(self, key: str, contact_id: str) -> None:
+        slot = (key, contact_id)
+        self._unsaved.pop(slot, None)
+        self._contacts[slot] = None
+        self._indexed.pop(slot, None)
+        for index in (self._users, self._anons):
+            for found, owner in index.items():
+                if owner == contact_id and found[0] == key:
+                    index[found] = None
         self._c.execute("DELETE FROM contacts WHERE key = ? AND id = ?", (key, contact_id))
         self._c.execute("DELETE FROM users WHERE key = ? AND contact_id = ?", (key, contact_id))
         self._c.execute("DELETE FROM anons WHERE key = ? AND contact_id = ?", (key, contact_id))
 
     def contacts(self, key: str, offset: int = 0, limit: int | None = None) -> list[Contact]:
+        self.flush()
         rows = self._c.execute(
             "SELECT data FROM contacts WHERE key = ? ORDER BY rowid LIMIT ? OFFSET ?",
             (key, _limit(limit), offset),
@@ -296,6 +393,8 @@ class _SQLiteTxn(Txn):
 
     def count(self, key: str, kind: str) -> int:
         table = {"contacts": "contacts", "activities": "activities", "audiences": "audiences"}
+        if kind == "contacts":
+            self.flush()
         found: int = self._one(f"SELECT COUNT(*) FROM {table[kind]} WHERE key = ?", key)
         return found
 
@@ -470,6 +569,51 @@ def _why(path: str, exc: sqlite3.Error) -> str:
     return str(exc)
 
 
+class _WriterLock:
+    """The write lock of one database file, taken before ``BEGIN IMMEDIATE``.
+
+    A thread lock orders the threads of this process; an exclusive ``flock`` on the database
+    file (a lock SQLite itself never takes) orders processes. The kernel drops the ``flock``
+    of a killed process, so a ``kill -9`` never leaves the file locked.
+    """
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+        self._pid = os.getpid()
+        self._thread_lock = threading.Lock()
+        self._fd: int | None = None
+
+    def _for_this_process(self) -> None:
+        if self._pid != os.getpid():  # forked (gunicorn workers): nothing is inherited
+            self._pid = os.getpid()
+            self._thread_lock = threading.Lock()
+            self._fd = None
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """Hold the lock for the block."""
+        self._for_this_process()
+        with self._thread_lock:
+            if sys.platform == "win32":  # no flock: SQLite's busy handler orders processes
+                yield
+                return
+            fd = self._fd
+            if fd is None:
+                fd = self._fd = os.open(self._path, os.O_RDONLY | os.O_CLOEXEC)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        """Close the file descriptor kept for ``flock`` (reopened if a writer comes later)."""
+        with self._thread_lock:
+            if self._fd is not None and self._pid == os.getpid():
+                os.close(self._fd)
+                self._fd = None
+
+
 class SQLiteStore(Store):
     """State in a SQLite file (WAL mode); safe for many threads and processes."""
 
@@ -478,6 +622,7 @@ class SQLiteStore(Store):
     def __init__(self, path: str) -> None:
         self.path = path
         self._local = threading.local()
+        self._writer = _WriterLock(path)
         try:
             with self.transaction():
                 pass
@@ -501,15 +646,18 @@ class SQLiteStore(Store):
 
     @contextmanager
     def transaction(self) -> Iterator[Txn]:
-        """``BEGIN IMMEDIATE`` ... ``COMMIT`` (``ROLLBACK`` on error)."""
+        """``BEGIN IMMEDIATE`` ... ``COMMIT`` (``ROLLBACK`` on error), under the writer lock."""
         conn = self._conn()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield _SQLiteTxn(conn)
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+        with self._writer.held():
+            conn.execute("BEGIN IMMEDIATE")
+            txn = _SQLiteTxn(conn)
+            try:
+                yield txn
+                txn.flush()
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
 
     @contextmanager
     def reading(self) -> Iterator[Txn]:
@@ -532,3 +680,4 @@ class SQLiteStore(Store):
         if conn is not None:
             conn.close()
             self._local.conn = None
+        self._writer.close()
