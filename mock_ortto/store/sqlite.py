@@ -136,12 +136,13 @@ def _membership(data: str) -> Membership:
 
 
 class _SQLiteTxn(Txn):
-    """One transaction. Contacts read or saved in it stay in memory until it commits.
+    """One transaction. What a batch reads and writes item by item stays in memory.
 
-    Each contact is one object per transaction (as in the memory store), so an item that
-    finds the same contact by user id and by anonymous id decodes it once. Saved contacts
-    are written in one ``executemany`` by :meth:`flush` (before the commit, and before any
-    query that reads the contacts table as a whole).
+    Each contact and membership is one object per transaction (as in the memory store), so
+    an item that finds the same contact by user id and by anonymous id decodes it once.
+    Saved contacts and memberships, new activities and timeline events, and sequence values
+    are written by :meth:`flush`, one ``executemany`` per statement, before the commit and
+    before any other query of those tables: every read sees every write before it.
     """
 
     def __init__(self, conn: sqlite3.Connection) -> None:
@@ -157,6 +158,16 @@ class _SQLiteTxn(Txn):
         self._users: dict[tuple[str, str], str | None] = {}
         self._anons: dict[tuple[str, str], str | None] = {}
         self._unsaved: dict[tuple[str, str], Contact] = {}
+        # (key, audience id, contact id) -> the membership, or None where there is none.
+        self._members: dict[tuple[str, str, str], Membership | None] = {}
+        self._unsaved_members: dict[tuple[str, str, str], Membership] = {}
+        self._seqs: dict[tuple[str, str], int] = {}
+        self._unsaved_seqs: set[tuple[str, str]] = set()
+        self._seen: set[tuple[str, str, str]] = set()  # (key, message id, timestamp) added
+        self._rows: dict[str, list[tuple[Any, ...]]] = {}  # statement -> rows to insert
+
+    def _later(self, sql: str, row: tuple[Any, ...]) -> None:
+        self._rows.setdefault(sql, []).append(row)
 
     def _loaded(self, key: str, contact_id: str, data: str | None) -> Contact | None:
         """The contact of this transaction with this id; ``data`` is its stored row."""
@@ -170,7 +181,7 @@ class _SQLiteTxn(Txn):
         return contact
 
     def flush(self) -> None:
-        """Write the contacts saved since the last flush."""
+        """Write what was saved since the last flush, in the order it was saved."""
         if self._unsaved:
             self._c.executemany(
                 "INSERT INTO contacts VALUES (?, ?, ?) ON CONFLICT (key, id)"
@@ -178,6 +189,26 @@ class _SQLiteTxn(Txn):
                 [(key, contact.id, _dumps(contact)) for (key, _), contact in self._unsaved.items()],
             )
             self._unsaved.clear()
+        if self._unsaved_members:
+            self._c.executemany(
+                "INSERT INTO memberships VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT (key, audience_id, contact_id) DO UPDATE SET"
+                " pending = excluded.pending, data = excluded.data",
+                [
+                    (key, aud, cid, 1 if m.pending is not None else 0, _dumps(m))
+                    for (key, aud, cid), m in self._unsaved_members.items()
+                ],
+            )
+            self._unsaved_members.clear()
+        if self._unsaved_seqs:
+            self._c.executemany(
+                "INSERT OR REPLACE INTO seqs VALUES (?, ?, ?)",
+                [(key, kind, self._seqs[(key, kind)]) for key, kind in self._unsaved_seqs],
+            )
+            self._unsaved_seqs.clear()
+        for sql, rows in self._rows.items():
+            self._c.executemany(sql, rows)
+        self._rows.clear()
 
     def _one(self, sql: str, *args: Any) -> Any:
         row = self._c.execute(sql, args).fetchone()
@@ -223,6 +254,7 @@ class _SQLiteTxn(Txn):
         self._set_meta("reconciled_period", str(period))
 
     def pending_memberships(self) -> list[tuple[str, Membership]]:
+        self.flush()
         rows = self._c.execute(
             "SELECT key, data FROM memberships WHERE pending = 1"
             " ORDER BY key, audience_id, contact_id"
@@ -275,9 +307,18 @@ class _SQLiteTxn(Txn):
 
     def reset(self, key: str | None) -> None:
         self.flush()
-        for cache in (self._audiences, self._indexed, self._contacts, self._users, self._anons):
+        for cache in (
+            self._audiences,
+            self._indexed,
+            self._contacts,
+            self._users,
+            self._anons,
+            self._members,
+            self._seqs,
+            self._seen,
+            self._touched,
+        ):
             cache.clear()
-        self._touched.clear()
         if key is None:
             for table in (*_ACCOUNT_TABLES, "meta", "journal"):
                 self._c.execute(f"DELETE FROM {table}")
@@ -289,21 +330,24 @@ class _SQLiteTxn(Txn):
     # per account -------------------------------------------------------------------------
     def next_seq(self, key: str, kind: str) -> int:
         self._touch(key)
-        self._c.execute(
-            "INSERT INTO seqs VALUES (?, ?, 1)"
-            " ON CONFLICT (key, kind) DO UPDATE SET value = value + 1",
-            (key, kind),
-        )
-        value: int = self._one("SELECT value FROM seqs WHERE key = ? AND kind = ?", key, kind)
+        slot = (key, kind)
+        value = self._seqs.get(slot)
+        if value is None:
+            stored = self._one("SELECT value FROM seqs WHERE key = ? AND kind = ?", key, kind)
+            value = 0 if stored is None else int(stored)
+        value = self._seqs[slot] = value + 1
+        self._unsaved_seqs.add(slot)
         return value
 
     def seqs(self, key: str) -> dict[str, int]:
+        self.flush()
         rows = self._c.execute("SELECT kind, value FROM seqs WHERE key = ?", (key,)).fetchall()
         return {kind: int(value) for kind, value in rows}
 
     def set_seq(self, key: str, kind: str, value: int) -> None:
         self._touch(key)
-        self._c.execute("INSERT OR REPLACE INTO seqs VALUES (?, ?, ?)", (key, kind, value))
+        self._seqs[(key, kind)] = value
+        self._unsaved_seqs.add((key, kind))
 
     def contact(self, key: str, contact_id: str) -> Contact | None:
         slot = (key, contact_id)
@@ -393,13 +437,12 @@ class _SQLiteTxn(Txn):
 
     def count(self, key: str, kind: str) -> int:
         table = {"contacts": "contacts", "activities": "activities", "audiences": "audiences"}
-        if kind == "contacts":
-            self.flush()
+        self.flush()
         found: int = self._one(f"SELECT COUNT(*) FROM {table[kind]} WHERE key = ?", key)
         return found
 
     def activity_seen(self, key: str, message_id: str, timestamp: str) -> bool:
-        return (
+        return (key, message_id, timestamp) in self._seen or (
             self._one(
                 "SELECT 1 FROM seen WHERE key = ? AND message_id = ? AND ts = ?",
                 key,
@@ -411,17 +454,19 @@ class _SQLiteTxn(Txn):
 
     def add_activity(self, key: str, activity: Activity) -> None:
         self._touch(key)
-        self._c.execute(
+        self._later(
             "INSERT INTO activities (key, contact_id, data) VALUES (?, ?, ?)",
             (key, activity.contact_id, _dumps(activity)),
         )
         if activity.message_id is not None and activity.timestamp is not None:
-            self._c.execute(
+            self._seen.add((key, activity.message_id, activity.timestamp))
+            self._later(
                 "INSERT OR IGNORE INTO seen VALUES (?, ?, ?)",
                 (key, activity.message_id, activity.timestamp),
             )
 
     def move_activities(self, key: str, from_contact: str, to_contact: str) -> None:
+        self.flush()
         rows = self._c.execute(
             "SELECT ord, data FROM activities WHERE key = ? AND contact_id = ?", (key, from_contact)
         ).fetchall()
@@ -436,6 +481,7 @@ class _SQLiteTxn(Txn):
     def activities(
         self, key: str, contact_id: str | None = None, offset: int = 0, limit: int | None = None
     ) -> list[Activity]:
+        self.flush()
         if contact_id is None:
             rows = self._c.execute(
                 "SELECT data FROM activities WHERE key = ? ORDER BY ord LIMIT ? OFFSET ?",
@@ -478,30 +524,26 @@ class _SQLiteTxn(Txn):
         return [Audience(**_loads(data)) for (data,) in rows]
 
     def membership(self, key: str, audience_id: str, contact_id: str) -> Membership | None:
+        slot = (key, audience_id, contact_id)
+        if slot in self._members:
+            return self._members[slot]
         data = self._one(
             "SELECT data FROM memberships WHERE key = ? AND audience_id = ? AND contact_id = ?",
             key,
             audience_id,
             contact_id,
         )
-        return None if data is None else _membership(data)
+        found = self._members[slot] = None if data is None else _membership(data)
+        return found
 
     def save_membership(self, key: str, membership: Membership) -> None:
         self._touch(key)
-        self._c.execute(
-            "INSERT INTO memberships VALUES (?, ?, ?, ?, ?)"
-            " ON CONFLICT (key, audience_id, contact_id) DO UPDATE SET"
-            " pending = excluded.pending, data = excluded.data",
-            (
-                key,
-                membership.audience_id,
-                membership.contact_id,
-                1 if membership.pending is not None else 0,
-                _dumps(membership),
-            ),
-        )
+        slot = (key, membership.audience_id, membership.contact_id)
+        self._members[slot] = self._unsaved_members[slot] = membership
 
     def delete_membership(self, key: str, audience_id: str, contact_id: str) -> None:
+        self.flush()
+        self._members[(key, audience_id, contact_id)] = None
         self._c.execute(
             "DELETE FROM memberships WHERE key = ? AND audience_id = ? AND contact_id = ?",
             (key, audience_id, contact_id),
@@ -515,6 +557,7 @@ class _SQLiteTxn(Txn):
         offset: int = 0,
         limit: int | None = None,
     ) -> list[Membership]:
+        self.flush()
         rows = self._c.execute(
             "SELECT data FROM memberships WHERE key = ? AND (? IS NULL OR audience_id = ?)"
             " AND (? IS NULL OR contact_id = ?) ORDER BY rowid LIMIT ? OFFSET ?",
@@ -524,7 +567,7 @@ class _SQLiteTxn(Txn):
 
     def add_timeline(self, key: str, event: TimelineEvent) -> None:
         self._touch(key)
-        self._c.execute(
+        self._later(
             "INSERT INTO timeline (key, audience_id, contact_id, data) VALUES (?, ?, ?, ?)",
             (key, event.audience_id, event.contact_id, _dumps(event)),
         )
@@ -537,6 +580,7 @@ class _SQLiteTxn(Txn):
         offset: int = 0,
         limit: int | None = None,
     ) -> list[TimelineEvent]:
+        self.flush()
         rows = self._c.execute(
             "SELECT data FROM timeline WHERE key = ? AND (? IS NULL OR audience_id = ?)"
             " AND (? IS NULL OR contact_id = ?) ORDER BY ord LIMIT ? OFFSET ?",
@@ -545,6 +589,7 @@ class _SQLiteTxn(Txn):
         return [TimelineEvent(**_loads(data)) for (data,) in rows]
 
     def move_timeline(self, key: str, from_contact: str, to_contact: str) -> None:
+        self.flush()
         rows = self._c.execute(
             "SELECT ord, data FROM timeline WHERE key = ? AND contact_id = ?", (key, from_contact)
         ).fetchall()
