@@ -1,0 +1,99 @@
+"""The SQLite store's writer lock and its per-transaction buffers (read back, rolled back)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from mock_ortto.models import Activity, Contact, Membership, TimelineEvent
+from mock_ortto.store.sqlite import SQLiteStore
+
+KEY = "pau-test"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[SQLiteStore]:
+    opened = SQLiteStore(str(tmp_path / "s.sqlite3"))
+    yield opened
+    opened.close()
+
+
+def _activity(number: int, contact_id: str) -> Activity:
+    return Activity(f"act_{number}", contact_id, "ev", None, {}, f"m{number}", "2024-01-01", 0.0)
+
+
+def _event(contact_id: str) -> TimelineEvent:
+    return TimelineEvent("aud_0001", contact_id, 1.0, "entered", "add", "membership.add")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no flock on Windows")
+def test_a_writer_holds_an_flock_that_other_processes_wait_for(store: SQLiteStore) -> None:
+    import fcntl
+
+    other = os.open(store.path, os.O_RDONLY)  # as another process would open the file
+    try:
+        with store.transaction(), pytest.raises(BlockingIOError):
+            fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)  # free once the transaction ends
+        fcntl.flock(other, fcntl.LOCK_UN)
+    finally:
+        os.close(other)
+
+
+def test_one_contact_is_one_object_whichever_id_finds_it(store: SQLiteStore) -> None:
+    with store.transaction() as txn:
+        txn.save_contact(KEY, Contact("c_1", user_id="u1", anonymous_ids=["a1"]))
+    with store.transaction() as txn:
+        txn.prefetch_contacts(KEY, ["u1", "nobody"], ["a1", "\ud800"])
+        by_user = txn.contact_by_user(KEY, "u1")
+        assert by_user is not None and by_user is txn.contact_by_anon(KEY, "a1")
+        assert by_user is txn.contact(KEY, "c_1")
+        assert txn.contact_by_user(KEY, "nobody") is None
+
+
+def test_what_a_transaction_writes_it_reads_back_before_the_commit(store: SQLiteStore) -> None:
+    with store.transaction() as txn:
+        for number in (1, 2):
+            txn.save_contact(KEY, Contact(f"c_{number}", user_id=f"u{number}"))
+        txn.save_contact(KEY, Contact("c_1", user_id="u1", traits={"plan": "pro"}))
+        assert [c.id for c in txn.contacts(KEY)] == ["c_1", "c_2"]  # first-save order
+        assert txn.contacts(KEY)[0].traits == {"plan": "pro"}
+        assert txn.count(KEY, "contacts") == 2
+        assert [txn.next_seq(KEY, "activity") for _ in range(3)] == [1, 2, 3]
+        assert txn.seqs(KEY) == {"activity": 3}
+        txn.add_activity(KEY, _activity(1, "c_1"))
+        assert txn.activity_seen(KEY, "m1", "2024-01-01")
+        assert [a.id for a in txn.activities(KEY)] == ["act_1"]
+        txn.save_membership(KEY, Membership("aud_0001", "c_1", pending="remove"))
+        assert [m.contact_id for _, m in txn.pending_memberships()] == ["c_1"]
+        txn.delete_membership(KEY, "aud_0001", "c_1")
+        assert txn.membership(KEY, "aud_0001", "c_1") is None
+        assert txn.memberships(KEY) == []
+        txn.add_timeline(KEY, _event("c_2"))
+        txn.move_timeline(KEY, "c_2", "c_1")
+        assert [e.contact_id for e in txn.timeline(KEY)] == ["c_1"]
+        txn.delete_contact(KEY, "c_2")
+        assert txn.contact_by_user(KEY, "u2") is None
+    with store.reading() as txn:
+        assert [c.id for c in txn.contacts(KEY)] == ["c_1"]
+        assert txn.seqs(KEY) == {"activity": 3}
+        assert txn.activity_seen(KEY, "m1", "2024-01-01")
+        assert [e.contact_id for e in txn.timeline(KEY)] == ["c_1"]
+
+
+def test_a_transaction_that_fails_writes_nothing(store: SQLiteStore) -> None:
+    with pytest.raises(RuntimeError), store.transaction() as txn:
+        txn.save_contact(KEY, Contact("c_1", user_id="u1"))
+        txn.add_activity(KEY, _activity(1, "c_1"))
+        txn.save_membership(KEY, Membership("aud_0001", "c_1"))
+        txn.next_seq(KEY, "contact")
+        raise RuntimeError("the request failed")
+    with store.reading() as txn:
+        assert txn.contacts(KEY) == []
+        assert txn.activities(KEY) == []
+        assert txn.memberships(KEY) == []
+        assert txn.seqs(KEY) == {}
