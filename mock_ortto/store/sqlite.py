@@ -161,6 +161,7 @@ class _SQLiteTxn(Txn):
         # (key, audience id, contact id) -> the membership, or None where there is none.
         self._members: dict[tuple[str, str, str], Membership | None] = {}
         self._unsaved_members: dict[tuple[str, str, str], Membership] = {}
+        self._member_audiences: set[tuple[str, str]] = set()  # (key, audience id) prefetched
         self._seqs: dict[tuple[str, str], int] = {}
         self._unsaved_seqs: set[tuple[str, str]] = set()
         self._seen: set[tuple[str, str, str]] = set()  # (key, message id, timestamp) added
@@ -314,6 +315,7 @@ class _SQLiteTxn(Txn):
             self._users,
             self._anons,
             self._members,
+            self._member_audiences,
             self._seqs,
             self._seen,
             self._touched,
@@ -523,8 +525,30 @@ class _SQLiteTxn(Txn):
         rows = self._c.execute("SELECT data FROM audiences WHERE key = ? ORDER BY ord", (key,))
         return [Audience(**_loads(data)) for (data,) in rows]
 
+    def _prefetch_members(self, key: str, audience_id: str) -> None:
+        """Load the memberships in this audience of every contact loaded so far (a batch's
+        contacts, see :meth:`prefetch_contacts`) in a few queries instead of one per item."""
+        self._member_audiences.add((key, audience_id))
+        ids = [cid for (k, cid), found in self._contacts.items() if k == key and found]
+        for start in range(0, len(ids), _IN_CHUNK):
+            chunk = ids[start : start + _IN_CHUNK]
+            rows = dict(
+                self._c.execute(
+                    "SELECT contact_id, data FROM memberships WHERE key = ? AND audience_id = ?"
+                    f" AND contact_id IN ({','.join('?' * len(chunk))})",
+                    (key, audience_id, *chunk),
+                ).fetchall()
+            )
+            for contact_id in chunk:
+                slot = (key, audience_id, contact_id)
+                if slot not in self._members:  # what this transaction saved stays
+                    data = rows.get(contact_id)
+                    self._members[slot] = None if data is None else _membership(data)
+
     def membership(self, key: str, audience_id: str, contact_id: str) -> Membership | None:
         slot = (key, audience_id, contact_id)
+        if slot not in self._members and (key, audience_id) not in self._member_audiences:
+            self._prefetch_members(key, audience_id)
         if slot in self._members:
             return self._members[slot]
         data = self._one(

@@ -97,3 +97,23 @@ def test_a_transaction_that_fails_writes_nothing(store: SQLiteStore) -> None:
         assert txn.activities(KEY) == []
         assert txn.memberships(KEY) == []
         assert txn.seqs(KEY) == {}
+
+
+def test_memberships_loaded_for_a_batch_keep_what_the_transaction_saved(
+    store: SQLiteStore,
+) -> None:
+    with store.transaction() as txn:
+        for number in (1, 2, 3):
+            txn.save_contact(KEY, Contact(f"c_{number}", user_id=f"u{number}"))
+        txn.save_membership(KEY, Membership("aud_0001", "c_1", member=True))
+    with store.transaction() as txn:
+        txn.prefetch_contacts(KEY, ["u1", "u2", "u3"], [])
+        saved = Membership("aud_0001", "c_2", member=True)
+        txn.save_membership(KEY, saved)
+        first = txn.membership(KEY, "aud_0001", "c_1")  # loads the batch's memberships
+        assert first is not None and first.member
+        assert txn.membership(KEY, "aud_0001", "c_2") is saved
+        assert txn.membership(KEY, "aud_0001", "c_3") is None
+        assert txn.membership(KEY, "aud_0002", "c_1") is None
+    with store.reading() as txn:
+        assert [m.contact_id for m in txn.memberships(KEY)] == ["c_1", "c_2"]
