@@ -1,18 +1,25 @@
-"""The SQLite store's writer lock and its per-transaction buffers (read back, rolled back)."""
+"""The SQLite store: its writer lock, its per-transaction buffers (read back, rolled back) and
+what a ``kill -9`` under load leaves."""
 
 from __future__ import annotations
 
+import itertools
 import os
+import signal
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from mock_ortto.models import Activity, Contact, Membership, TimelineEvent
 from mock_ortto.store.sqlite import SQLiteStore
+from tests.mock_ortto.conftest import KEY
+from tests.mock_ortto.proc import ServerProcess
 
-KEY = "pau-test"
+AUTH = {"Authorization": f"Bearer {KEY}"}
 
 
 @pytest.fixture
@@ -117,3 +124,49 @@ def test_memberships_loaded_for_a_batch_keep_what_the_transaction_saved(
         assert txn.membership(KEY, "aud_0002", "c_1") is None
     with store.reading() as txn:
         assert [m.contact_id for m in txn.memberships(KEY)] == ["c_1", "c_2"]
+
+
+@pytest.mark.slow
+def test_kill_9_under_load_loses_no_acknowledged_item(tmp_path: Path) -> None:
+    """Writers commit before they answer: whatever was acknowledged survives a SIGKILL."""
+    store = f"sqlite:{tmp_path / 'k.sqlite3'}"
+    server = ServerProcess("--store", store, "--rate-limit", "off")
+    acknowledged: list[str] = []
+    enough = threading.Event()
+
+    def send(writer: int) -> None:
+        with httpx.Client(base_url=server.base_url + "/v1", headers=AUTH, timeout=30) as client:
+            for batch in itertools.count():
+                users = [f"w{writer}-b{batch}-{i}" for i in range(20)]
+                try:
+                    answer = client.post("/identify", json=[{"user_id": u} for u in users])
+                except httpx.HTTPError:
+                    return  # the server was killed
+                if answer.status_code == 200 and answer.json() == {"errors": []}:
+                    acknowledged.extend(users)
+                if len(acknowledged) >= 2000:
+                    enough.set()
+
+    writers = [threading.Thread(target=send, args=(n,)) for n in range(6)]
+    try:
+        for writer in writers:
+            writer.start()
+        assert enough.wait(timeout=300)
+        server.proc.send_signal(signal.SIGKILL)  # while the writers keep sending
+        for writer in writers:
+            writer.join(timeout=60)
+    finally:
+        server.stop()
+    kept = acknowledged[:]  # nothing can be acknowledged after the kill
+    second = ServerProcess("--store", store)
+    try:
+        stored = {
+            c["user_id"]
+            for c in httpx.get(
+                second.base_url + "/_mock/contacts", params={"api_key": KEY, "limit": 10000}
+            ).json()["contacts"]
+        }
+    finally:
+        second.stop()
+    assert len(kept) >= 2000
+    assert set(kept) <= stored
