@@ -654,6 +654,8 @@ class _WriterLock:
 
     def _for_this_process(self) -> None:
         if self._pid != os.getpid():  # forked (gunicorn workers): nothing is inherited
+            if self._fd is not None:
+                os.close(self._fd)  # the parent's descriptor: this process opens its own
             self._pid = os.getpid()
             self._thread_lock = threading.Lock()
             self._fd = None
