@@ -18,6 +18,13 @@ class Decision:
     detail: str
 
 
+# The decisions whose wording never varies, built once (a Decision is immutable).
+_ENTERED = Decision("entered", "churn.applied", "applied in real time")
+_EXITED = Decision("exited", "churn.applied", "applied in real time")
+_ALREADY = Decision("unchanged", "churn.applied", "already a member")
+_NOT_MEMBER = Decision("unchanged", "churn.applied", "not a member")
+
+
 def _apply(m: Membership, want: bool, now: float, settings: Settings) -> Decision:
     m.member = want
     m.pending = None
@@ -28,7 +35,7 @@ def _apply(m: Membership, want: bool, now: float, settings: Settings) -> Decisio
     m.changes = [t for t in m.changes if t > horizon]
     m.changes.append(now)
     m.updated_at = now
-    return Decision("entered" if want else "exited", "churn.applied", "applied in real time")
+    return _ENTERED if want else _EXITED
 
 
 def decide(m: Membership, mode: str, now: float, settings: Settings) -> Decision:
@@ -39,10 +46,10 @@ def decide(m: Membership, mode: str, now: float, settings: Settings) -> Decision
         m.pending = None
         m.pending_at = None
         m.updated_at = now
-        detail = "already a member" if want else "not a member"
-        if cancelled is not None:
-            detail += f"; cancels the deferred '{cancelled}'"
-        return Decision("unchanged", "churn.applied", detail)
+        same = _ALREADY if want else _NOT_MEMBER
+        if cancelled is None:
+            return same
+        return Decision(same.kind, same.rule, f"{same.detail}; cancels the deferred '{cancelled}'")
     policy = settings.churn_policy
     if policy == "reentry" and want and m.last_exit_at is not None:
         elapsed = now - m.last_exit_at

@@ -6,7 +6,7 @@ Stores only keep records; every rule lives here, so both stores behave identical
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -237,14 +237,20 @@ def create_or_get_audience(txn: Txn, key: str, name: str, now: float) -> tuple[A
 
 
 def _check_item(
-    key: str,
     kind: str,
     item: Any,
     s: Settings,
     validators: Validators | None,
     check_depth: bool,
-    audience_known: Callable[[str, str], bool],
+    audiences: dict[str, bool],
+    txn: Txn,
+    key: str,
 ) -> tuple[str | None, str | None, JSON | None]:
+    """The item's user id, anonymous id and audience instruction; raises :class:`ItemError`.
+
+    ``audiences`` remembers, for the batch, whether each audience id exists (no item of a
+    batch creates one), so the store is asked once per audience.
+    """
     if validators is not None:
         validators.check_item(ITEM_SCHEMAS[kind], item)
     user_id = item.get("user_id") or None
@@ -259,8 +265,13 @@ def _check_item(
                     400, f"item.{name} nests deeper than {s.max_depth} levels", "payload.max_depth"
                 )
     audience = item.get("audience")
-    if audience is not None and not audience_known(key, audience["id"]):
-        raise ItemError(404, f"audience {audience['id']} not found", "item.audience_unknown")
+    if audience is not None:
+        audience_id = audience["id"]
+        known = audiences.get(audience_id)
+        if known is None:
+            known = audiences[audience_id] = txn.audience(key, audience_id) is not None
+        if not known:
+            raise ItemError(404, f"audience {audience_id} not found", "item.audience_unknown")
     return user_id, anon_id, audience
 
 
@@ -289,21 +300,6 @@ def _identities(items: list[Any]) -> tuple[list[str], list[str]]:
     return users, anons
 
 
-def _audience_lookup(txn: Txn) -> Callable[[str, str], bool]:
-    """Whether an audience exists, asked of the store once per audience in a batch (no item
-    of a batch creates one)."""
-    known: dict[tuple[str, str], bool] = {}
-
-    def audience_known(key: str, audience_id: str) -> bool:
-        slot = (key, audience_id)
-        found = known.get(slot)
-        if found is None:
-            found = known[slot] = txn.audience(key, audience_id) is not None
-        return found
-
-    return audience_known
-
-
 def process_batch(
     txn: Txn,
     key: str,
@@ -326,11 +322,16 @@ def process_batch(
     per_item = None if all_valid else validators
     # Depth is checked item by item only when some value of the batch is too deep.
     check_depth = any_exceeds(_nested_values(items), s.max_depth)
-    audience_known = _audience_lookup(txn)
+    audiences: dict[str, bool] = {}
     fail = result.fail
     save_contact = txn.save_contact
+    decisions = result.decisions
     tracking = kind == "track"
     txn.prefetch_contacts(key, *_identities(items))
+    # Most instructions of a batch end in the same (immutable) decision: its journal wording
+    # is built once per run of equal decisions.
+    last: churn.Decision | None = None
+    summary = ""
     for index, item in enumerate(items):
         if injected and index in injected:
             status, message = injected[index]
@@ -338,7 +339,7 @@ def process_batch(
             continue
         try:
             user_id, anon_id, audience = _check_item(
-                key, kind, item, s, per_item, check_depth, audience_known
+                kind, item, s, per_item, check_depth, audiences, txn, key
             )
         except ItemError as exc:
             fail(index, exc.status, exc.message, exc.rule)
@@ -353,13 +354,10 @@ def process_batch(
                 txn, key, audience["id"], contact.id, audience["mode"], now, s
             )
             if decision.kind != "entered" and decision.kind != "exited":
-                result.decisions.append(
-                    {
-                        "index": index,
-                        "rule": decision.rule,
-                        "detail": f"{decision.kind}: {decision.detail}",
-                    }
-                )
+                if decision is not last:
+                    last = decision
+                    summary = f"{decision.kind}: {decision.detail}"
+                decisions.append({"index": index, "rule": decision.rule, "detail": summary})
     return result
 
 

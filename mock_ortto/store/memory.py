@@ -253,18 +253,20 @@ class _MemoryTxn(Txn):
         acct = self._peek(key)
         return list(acct.audiences.values()) if acct else []
 
+    # The three per-instruction calls of a membership batch look the account up themselves.
     def membership(self, key: str, audience_id: str, contact_id: str) -> Membership | None:
-        acct = self._peek(key)
-        return acct.memberships.get((audience_id, contact_id)) if acct else None
+        acct = self._s.accounts.get(key)
+        return None if acct is None else acct.memberships.get((audience_id, contact_id))
 
     def save_membership(self, key: str, membership: Membership) -> None:
-        slot = (membership.audience_id, membership.contact_id)
-        self._acct(key).memberships[slot] = membership
-        marker = (key, *slot)
-        if membership.pending is None:
-            self._s.pending.discard(marker)
-        else:
-            self._s.pending.add(marker)
+        audience_id, contact_id = membership.audience_id, membership.contact_id
+        acct = self._s.accounts.get(key) or self._acct(key)
+        acct.memberships[audience_id, contact_id] = membership
+        pending = self._s.pending
+        if membership.pending is not None:
+            pending.add((key, audience_id, contact_id))
+        elif pending:  # nearly always empty: no marker to build
+            pending.discard((key, audience_id, contact_id))
 
     def delete_membership(self, key: str, audience_id: str, contact_id: str) -> None:
         self._acct(key).memberships.pop((audience_id, contact_id), None)
@@ -293,7 +295,7 @@ class _MemoryTxn(Txn):
         )
 
     def add_timeline(self, key: str, event: TimelineEvent) -> None:
-        self._acct(key).timeline.append(event)
+        (self._s.accounts.get(key) or self._acct(key)).timeline.append(event)
 
     def timeline(
         self,
