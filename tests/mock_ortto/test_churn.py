@@ -190,3 +190,41 @@ def test_real_time_clock_by_default(mock_ortto: RunningMock) -> None:
     now = mock_ortto.admin.clock()
     assert now["frozen"] is False
     assert abs(now["now_unix"] - before) < 5
+
+
+def test_unchanged_instructions_of_one_batch_are_journalled_with_their_own_wording(
+    live: RunningMock,
+) -> None:
+    client, aud = _setup(live)
+    _member(client, aud, "add", user="u-a")
+    live.admin.advance(5)
+    _member(client, aud, "remove", user="u-a")
+    live.admin.advance(30)
+    _member(client, aud, "add", user="u-a")  # blocked: an 'add' waits for the reconciliation
+
+    def item(user: str, mode: str) -> dict[str, Any]:
+        return {"user_id": user, "audience": {"mode": mode, "id": aud}, "traits": {}}
+
+    batch = [
+        item("u-b", "remove"),  # never a member
+        item("u-c", "remove"),
+        item("u-a", "remove"),  # not a member, and cancels the blocked 'add'
+        item("u-b", "add"),  # entered: not journalled as a decision
+        item("u-b", "add"),
+        item("u-c", "remove"),
+    ]
+    response = client.put("/audiences/members", json=batch)
+    assert response.json() == {"errors": []}
+    decisions = live.admin.journal(1)[0]["decisions"]
+    assert decisions == [
+        {"index": 0, "rule": "churn.applied", "detail": "unchanged: not a member"},
+        {"index": 1, "rule": "churn.applied", "detail": "unchanged: not a member"},
+        {
+            "index": 2,
+            "rule": "churn.applied",
+            "detail": "unchanged: not a member; cancels the deferred 'add'",
+        },
+        {"index": 4, "rule": "churn.applied", "detail": "unchanged: already a member"},
+        {"index": 5, "rule": "churn.applied", "detail": "unchanged: not a member"},
+    ]
+    assert live.admin.memberships(KEY, audience_id=aud)[0]["pending"] is None
