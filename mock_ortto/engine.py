@@ -6,7 +6,6 @@ Stores only keep records; every rule lives here, so both stores behave identical
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -142,19 +141,6 @@ def _merge_values(target: JSON, values: JSON | None) -> None:
             target[name] = value
 
 
-def _apply_profile(contact: Contact, item: JSON, now: float) -> None:
-    traits = item.get("traits")
-    if traits:
-        _merge_values(contact.traits, traits)
-    location = item.get("location")
-    if location:
-        _merge_values(contact.location, location)
-    ip = item.get("ip")
-    if ip is not None:
-        contact.ip = ip
-    contact.updated_at = now
-
-
 # --- memberships ------------------------------------------------------------------------
 
 
@@ -275,14 +261,15 @@ def _check_item(
     return user_id, anon_id, audience
 
 
-def _nested_values(items: list[Any]) -> Iterator[Any]:
+def _nested_values(items: list[Any]) -> list[Any]:
     """The non-empty ``traits`` and ``properties`` objects of the items."""
-    for item in items:
-        if type(item) is dict:
-            for name in _NESTED_FIELDS:
-                value = item.get(name)
-                if value and type(value) is dict:
-                    yield value
+    return [
+        value
+        for item in items
+        if type(item) is dict
+        for value in (item.get("traits"), item.get("properties"))
+        if value and type(value) is dict
+    ]
 
 
 def _identities(items: list[Any]) -> tuple[list[str], list[str]]:
@@ -345,7 +332,16 @@ def process_batch(
             fail(index, exc.status, exc.message, exc.rule)
             continue
         contact = resolve_contact(txn, key, user_id, anon_id, now)
-        _apply_profile(contact, item, now)
+        traits = item.get("traits")
+        if traits:
+            _merge_values(contact.traits, traits)
+        location = item.get("location")
+        if location:
+            _merge_values(contact.location, location)
+        ip = item.get("ip")
+        if ip is not None:
+            contact.ip = ip
+        contact.updated_at = now
         save_contact(key, contact)
         if tracking:
             _store_activity(txn, key, contact, item, now, index, result)
