@@ -134,9 +134,9 @@ class _MemoryTxn(Txn):
 
     # per account -------------------------------------------------------------------------
     def next_seq(self, key: str, kind: str) -> int:
-        seq = self._acct(key).seq
-        seq[kind] = seq.get(kind, 0) + 1
-        return seq[kind]
+        seq = (self._s.accounts.get(key) or self._acct(key)).seq
+        value = seq[kind] = seq.get(kind, 0) + 1
+        return value
 
     def seqs(self, key: str) -> dict[str, int]:
         acct = self._peek(key)
@@ -208,12 +208,13 @@ class _MemoryTxn(Txn):
             return len(acct.activities)
         return len(acct.audiences)
 
+    # Activity ids, the duplicate check and the append: per track item, no helper calls.
     def activity_seen(self, key: str, message_id: str, timestamp: str) -> bool:
-        acct = self._peek(key)
+        acct = self._s.accounts.get(key)
         return acct is not None and (message_id, timestamp) in acct.seen
 
     def add_activity(self, key: str, activity: Activity) -> None:
-        acct = self._acct(key)
+        acct = self._s.accounts.get(key) or self._acct(key)
         acct.activities.append(activity)
         if activity.message_id is not None and activity.timestamp is not None:
             acct.seen.add((activity.message_id, activity.timestamp))
