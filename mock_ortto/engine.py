@@ -314,7 +314,8 @@ def process_batch(
     save_contact = txn.save_contact
     decisions = result.decisions
     tracking = kind == "track"
-    txn.prefetch_contacts(key, *_identities(items))
+    if type(txn).prefetch_contacts is not Txn.prefetch_contacts:  # only stores that use it
+        txn.prefetch_contacts(key, *_identities(items))
     # Most instructions of a batch end in the same (immutable) decision: its journal wording
     # is built once per run of equal decisions.
     last: churn.Decision | None = None
