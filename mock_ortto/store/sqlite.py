@@ -39,14 +39,14 @@ CREATE TABLE IF NOT EXISTS seqs (key TEXT, kind TEXT, value INTEGER, PRIMARY KEY
 CREATE TABLE IF NOT EXISTS rates (key TEXT, win INTEGER, start INTEGER, count INTEGER,
     PRIMARY KEY (key, win));
 CREATE TABLE IF NOT EXISTS journal (id INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT);
-CREATE TABLE IF NOT EXISTS contacts (key TEXT, id TEXT, data TEXT,
+CREATE TABLE IF NOT EXISTS contacts (key TEXT, id TEXT, data TEXT, pos INTEGER,
     PRIMARY KEY (key, id));
 CREATE TABLE IF NOT EXISTS users (key TEXT, user_id TEXT, contact_id TEXT,
     PRIMARY KEY (key, user_id));
 CREATE TABLE IF NOT EXISTS anons (key TEXT, anon_id TEXT, contact_id TEXT,
     PRIMARY KEY (key, anon_id));
 CREATE TABLE IF NOT EXISTS activities (ord INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT,
-    contact_id TEXT, data TEXT);
+    contact_id TEXT, data TEXT, pos INTEGER);
 CREATE INDEX IF NOT EXISTS activities_contact ON activities (key, contact_id);
 CREATE TABLE IF NOT EXISTS seen (key TEXT, message_id TEXT, ts TEXT,
     PRIMARY KEY (key, message_id, ts));
@@ -59,7 +59,65 @@ CREATE TABLE IF NOT EXISTS memberships (key TEXT, audience_id TEXT, contact_id T
 CREATE INDEX IF NOT EXISTS memberships_pending ON memberships (pending);
 CREATE TABLE IF NOT EXISTS timeline (ord INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT,
     audience_id TEXT, contact_id TEXT, data TEXT);
-CREATE INDEX IF NOT EXISTS timeline_key ON timeline (key, audience_id, contact_id);
+CREATE TABLE IF NOT EXISTS counts (key TEXT, kind TEXT, n INTEGER, next INTEGER,
+    PRIMARY KEY (key, kind));
+CREATE TABLE IF NOT EXISTS gaps (key TEXT, kind TEXT, pos INTEGER, PRIMARY KEY (key, kind, pos));
+"""
+
+SCHEMA_VERSION = 2
+"""Version 2 (this one) keeps record counts in ``counts`` and numbers the contacts and
+activities of each account (``pos``) so that a page at any offset is an index look-up.
+Version 1 files (no ``schema`` in ``meta``) are upgraded when opened; newer ones refused."""
+
+
+_NUMBERED = ("contacts", "activities")  # tables whose rows carry their account's number (pos)
+
+
+def _counted(table: str, kind: str) -> str:
+    """Triggers that keep ``counts`` (and, for numbered tables, ``gaps``) in step with a table."""
+    numbered = kind in _NUMBERED
+    gap = f" INSERT INTO gaps VALUES (old.key, '{kind}', old.pos);" if numbered else ""
+    return f"""
+CREATE TRIGGER IF NOT EXISTS {table}_added AFTER INSERT ON {table} BEGIN
+    INSERT INTO counts VALUES (new.key, '{kind}', 1, 1) ON CONFLICT (key, kind)
+        DO UPDATE SET n = n + 1, next = next + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS {table}_removed AFTER DELETE ON {table} BEGIN
+    UPDATE counts SET n = n - 1 WHERE key = old.key AND kind = '{kind}';{gap}
+END;"""
+
+
+def _numbering(table: str) -> str:
+    """Number the rows of each account in a version 1 table, 0, 1, 2 ... in their order."""
+    return f"""
+UPDATE {table} SET pos = numbered.n FROM (SELECT rowid AS id,
+    row_number() OVER (PARTITION BY key ORDER BY rowid) - 1 AS n FROM {table}) AS numbered
+    WHERE {table}.rowid = numbered.id;"""
+
+
+_UPGRADE = f"""
+{_numbering("contacts")}
+{_numbering("activities")}
+INSERT OR REPLACE INTO counts SELECT key, 'contacts', COUNT(*), COUNT(*) FROM contacts GROUP BY key;
+INSERT OR REPLACE INTO counts
+    SELECT key, 'activities', COUNT(*), COUNT(*) FROM activities GROUP BY key;
+INSERT OR REPLACE INTO counts
+    SELECT key, 'audiences', COUNT(*), COUNT(*) FROM audiences GROUP BY key;
+"""
+
+_INDEXES = f"""
+CREATE INDEX IF NOT EXISTS contacts_pos ON contacts (key, pos);
+CREATE INDEX IF NOT EXISTS activities_pos ON activities (key, pos);
+CREATE INDEX IF NOT EXISTS memberships_key ON memberships (key);
+CREATE INDEX IF NOT EXISTS memberships_audience ON memberships (key, audience_id);
+CREATE INDEX IF NOT EXISTS memberships_contact ON memberships (key, contact_id);
+DROP INDEX IF EXISTS timeline_key;
+CREATE INDEX IF NOT EXISTS timeline_account ON timeline (key);
+CREATE INDEX IF NOT EXISTS timeline_audience ON timeline (key, audience_id);
+CREATE INDEX IF NOT EXISTS timeline_contact ON timeline (key, contact_id);
+{_counted("contacts", "contacts")}
+{_counted("activities", "activities")}
+{_counted("audiences", "audiences")}
 """
 
 _ACCOUNT_TABLES = (
@@ -74,6 +132,8 @@ _ACCOUNT_TABLES = (
     "audiences",
     "memberships",
     "timeline",
+    "counts",  # after the tables whose triggers write to it
+    "gaps",
 )
 
 
@@ -125,6 +185,32 @@ def _bindable(text: str) -> bool:
 
 def _limit(limit: int | None) -> int:
     return -1 if limit is None else limit  # SQLite: a negative LIMIT means no limit
+
+
+def _where(key: str, **filters: str | None) -> tuple[str, list[Any]]:
+    """``WHERE`` text and parameters for an account and the filters that are set (each filter
+    an equality on its column), written so that SQLite picks the index of those columns."""
+    clauses, args = ["key = ?"], [key]
+    for column, value in filters.items():
+        if value is not None:
+            clauses.append(f"{column} = ?")
+            args.append(value)
+    return " WHERE " + " AND ".join(clauses), args
+
+
+def _numbered_insert(table: str, columns: str) -> str:
+    """``INSERT`` of a row that takes the next number (``pos``) of its account and kind."""
+    marks = ", ".join(f"?{n}" for n in range(1, columns.count(",") + 2))
+    return (
+        f"INSERT INTO {table} ({columns}, pos) SELECT {marks}, COALESCE((SELECT next FROM counts"
+        f" WHERE key = ?1 AND kind = '{table}'), 0) WHERE true"
+    )
+
+
+_SAVE_CONTACT = _numbered_insert("contacts", "key, id, data") + (
+    " ON CONFLICT (key, id) DO UPDATE SET data = excluded.data"
+)
+_ADD_ACTIVITY = _numbered_insert("activities", "key, contact_id, data")
 
 
 def _contact(data: str) -> Contact:
@@ -185,8 +271,7 @@ class _SQLiteTxn(Txn):
         """Write what was saved since the last flush, in the order it was saved."""
         if self._unsaved:
             self._c.executemany(
-                "INSERT INTO contacts VALUES (?, ?, ?) ON CONFLICT (key, id)"
-                " DO UPDATE SET data = excluded.data",
+                _SAVE_CONTACT,
                 [(key, contact.id, _dumps(contact)) for (key, _), contact in self._unsaved.items()],
             )
             self._unsaved.clear()
@@ -322,8 +407,9 @@ class _SQLiteTxn(Txn):
         ):
             cache.clear()
         if key is None:
-            for table in (*_ACCOUNT_TABLES, "meta", "journal"):
+            for table in (*_ACCOUNT_TABLES, "journal"):
                 self._c.execute(f"DELETE FROM {table}")
+            self._c.execute("DELETE FROM meta WHERE name != 'schema'")
             self._c.execute("DELETE FROM sqlite_sequence")
             return
         for table in _ACCOUNT_TABLES:
@@ -429,19 +515,41 @@ class _SQLiteTxn(Txn):
         self._c.execute("DELETE FROM users WHERE key = ? AND contact_id = ?", (key, contact_id))
         self._c.execute("DELETE FROM anons WHERE key = ? AND contact_id = ?", (key, contact_id))
 
-    def contacts(self, key: str, offset: int = 0, limit: int | None = None) -> list[Contact]:
+    def _numbered(self, table: str, key: str, offset: int, limit: int | None) -> list[str]:
+        """The records (JSON) of an account's page of a numbered table, found by number.
+
+        Rows are numbered 0, 1, 2 ... per account as they are added; deleted numbers are kept
+        in ``gaps``, so the number of the record at ``offset`` is ``offset`` plus the gaps at
+        or below it: the cost follows the deletions, not the offset.
+        """
         self.flush()
+        pos = offset
+        gaps = self._c.execute(
+            "SELECT pos FROM gaps WHERE key = ? AND kind = ? ORDER BY pos", (key, table)
+        ).fetchmany
+        while batch := gaps(256):
+            if batch[-1][0] < pos + len(batch):  # every gap of the batch is at or below the record
+                pos += len(batch)
+                continue
+            for (gap,) in batch:
+                if gap > pos:
+                    break
+                pos += 1
+            break
         rows = self._c.execute(
-            "SELECT data FROM contacts WHERE key = ? ORDER BY rowid LIMIT ? OFFSET ?",
-            (key, _limit(limit), offset),
-        )
-        return [_contact(data) for (data,) in rows]
+            f"SELECT data FROM {table} WHERE key = ? AND pos >= ? ORDER BY pos LIMIT ?",
+            (key, pos, _limit(limit)),
+        ).fetchall()
+        return [data for (data,) in rows]
+
+    def contacts(self, key: str, offset: int = 0, limit: int | None = None) -> list[Contact]:
+        return [_contact(data) for data in self._numbered("contacts", key, offset, limit)]
 
     def count(self, key: str, kind: str) -> int:
         table = {"contacts": "contacts", "activities": "activities", "audiences": "audiences"}
         self.flush()
-        found: int = self._one(f"SELECT COUNT(*) FROM {table[kind]} WHERE key = ?", key)
-        return found
+        found = self._one("SELECT n FROM counts WHERE key = ? AND kind = ?", key, table[kind])
+        return 0 if found is None else int(found)
 
     def activity_seen(self, key: str, message_id: str, timestamp: str) -> bool:
         return (key, message_id, timestamp) in self._seen or (
@@ -456,10 +564,7 @@ class _SQLiteTxn(Txn):
 
     def add_activity(self, key: str, activity: Activity) -> None:
         self._touch(key)
-        self._later(
-            "INSERT INTO activities (key, contact_id, data) VALUES (?, ?, ?)",
-            (key, activity.contact_id, _dumps(activity)),
-        )
+        self._later(_ADD_ACTIVITY, (key, activity.contact_id, _dumps(activity)))
         if activity.message_id is not None and activity.timestamp is not None:
             self._seen.add((key, activity.message_id, activity.timestamp))
             self._later(
@@ -483,19 +588,17 @@ class _SQLiteTxn(Txn):
     def activities(
         self, key: str, contact_id: str | None = None, offset: int = 0, limit: int | None = None
     ) -> list[Activity]:
-        self.flush()
         if contact_id is None:
-            rows = self._c.execute(
-                "SELECT data FROM activities WHERE key = ? ORDER BY ord LIMIT ? OFFSET ?",
-                (key, _limit(limit), offset),
-            )
+            found = self._numbered("activities", key, offset, limit)
         else:
+            self.flush()
             rows = self._c.execute(
                 "SELECT data FROM activities WHERE key = ? AND contact_id = ? ORDER BY ord"
                 " LIMIT ? OFFSET ?",
                 (key, contact_id, _limit(limit), offset),
             )
-        return [Activity(**_loads(data)) for (data,) in rows]
+            found = [data for (data,) in rows]
+        return [Activity(**_loads(data)) for data in found]
 
     def audience(self, key: str, audience_id: str) -> Audience | None:
         found = self._audiences.get((key, audience_id))  # audiences never change once added
@@ -582,10 +685,10 @@ class _SQLiteTxn(Txn):
         limit: int | None = None,
     ) -> list[Membership]:
         self.flush()
+        where, args = _where(key, audience_id=audience_id, contact_id=contact_id)
         rows = self._c.execute(
-            "SELECT data FROM memberships WHERE key = ? AND (? IS NULL OR audience_id = ?)"
-            " AND (? IS NULL OR contact_id = ?) ORDER BY rowid LIMIT ? OFFSET ?",
-            (key, audience_id, audience_id, contact_id, contact_id, _limit(limit), offset),
+            f"SELECT data FROM memberships{where} ORDER BY rowid LIMIT ? OFFSET ?",
+            (*args, _limit(limit), offset),
         )
         return [_membership(data) for (data,) in rows]
 
@@ -605,10 +708,10 @@ class _SQLiteTxn(Txn):
         limit: int | None = None,
     ) -> list[TimelineEvent]:
         self.flush()
+        where, args = _where(key, audience_id=audience_id, contact_id=contact_id)
         rows = self._c.execute(
-            "SELECT data FROM timeline WHERE key = ? AND (? IS NULL OR audience_id = ?)"
-            " AND (? IS NULL OR contact_id = ?) ORDER BY ord LIMIT ? OFFSET ?",
-            (key, audience_id, audience_id, contact_id, contact_id, _limit(limit), offset),
+            f"SELECT data FROM timeline{where} ORDER BY ord LIMIT ? OFFSET ?",
+            (*args, _limit(limit), offset),
         )
         return [TimelineEvent(**_loads(data)) for (data,) in rows]
 
@@ -624,6 +727,35 @@ class _SQLiteTxn(Txn):
                 "UPDATE timeline SET contact_id = ?, data = ? WHERE ord = ?",
                 (to_contact, _dumps(record), ord_),
             )
+
+
+def _upgrade(conn: sqlite3.Connection, path: str) -> None:
+    """Bring a file to :data:`SCHEMA_VERSION` (in the caller's transaction) or refuse it."""
+    row = conn.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
+    version = 1 if row is None else int(row[0])
+    if version > SCHEMA_VERSION:
+        raise OSError(
+            f"SQLite file {path} has store schema version {version}; this mock-ortto reads"
+            f" versions up to {SCHEMA_VERSION}: upgrade mock-ortto or use another file"
+        )
+    if version < SCHEMA_VERSION:
+        for table in _NUMBERED:
+            columns = {name for _, name, *_ in conn.execute(f"PRAGMA table_info({table})")}
+            if "pos" not in columns:
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN pos INTEGER")
+        _script(conn, _UPGRADE)
+        conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+    _script(conn, _INDEXES)
+
+
+def _script(conn: sqlite3.Connection, script: str) -> None:
+    """Run statements one by one (``executescript`` would commit the open transaction)."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            conn.execute(statement)
+            statement = ""
 
 
 def _why(path: str, exc: sqlite3.Error) -> str:
@@ -696,7 +828,7 @@ class SQLiteStore(Store):
         self._writer = _WriterLock(path)
         try:
             with self.transaction():
-                pass
+                _upgrade(self._conn(), path)
         except sqlite3.Error as exc:
             raise OSError(f"cannot open SQLite file {path}: {_why(path, exc)}") from None
 

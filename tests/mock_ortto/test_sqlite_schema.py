@@ -1,0 +1,155 @@
+"""The SQLite store's schema: kept counts, pages found by record number after deletions, files
+of the previous schema version upgraded when opened and files of a newer one refused."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from mock_ortto.models import Activity, Audience, Contact
+from mock_ortto.store.sqlite import SCHEMA_VERSION, SQLiteStore
+from tests.mock_ortto.conftest import KEY
+from tests.mock_ortto.proc import ServerProcess
+
+OTHER = "pau-ffffffffffffffff"
+
+# The tables of version 1 (mock-ortto before record numbers and kept counts) that hold what
+# this test stores, as that version created them.
+_VERSION_1 = """
+CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE accounts (key TEXT PRIMARY KEY);
+CREATE TABLE contacts (key TEXT, id TEXT, data TEXT, PRIMARY KEY (key, id));
+CREATE TABLE activities (ord INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT,
+    contact_id TEXT, data TEXT);
+CREATE INDEX activities_contact ON activities (key, contact_id);
+CREATE TABLE audiences (ord INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT,
+    id TEXT, name TEXT, data TEXT);
+CREATE TABLE timeline (ord INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT,
+    audience_id TEXT, contact_id TEXT, data TEXT);
+CREATE INDEX timeline_key ON timeline (key, audience_id, contact_id);
+"""
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[SQLiteStore]:
+    opened = SQLiteStore(str(tmp_path / "s.sqlite3"))
+    yield opened
+    opened.close()
+
+
+def _activity(number: int) -> str:
+    return (
+        f'{{"id":"act_{number}","contact_id":"c_{number}","event":"ev","namespace":null,'
+        f'"properties":{{}},"message_id":"m{number}","timestamp":"2024-01-01","received_at":0.0}}'
+    )
+
+
+def _version_1_file(path: Path) -> None:
+    """A file as version 1 left it: two accounts' contacts interleaved, one deleted."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.executescript(_VERSION_1)
+    for number in range(1, 8):
+        key = KEY if number % 3 else OTHER
+        conn.execute("INSERT INTO accounts VALUES (?) ON CONFLICT DO NOTHING", (key,))
+        conn.execute(
+            "INSERT INTO contacts VALUES (?, ?, ?)",
+            (key, f"c_{number}", f'{{"id":"c_{number}","user_id":"u{number}"}}'),
+        )
+        conn.execute(
+            "INSERT INTO activities (key, contact_id, data) VALUES (?, ?, ?)",
+            (key, f"c_{number}", _activity(number)),
+        )
+    conn.execute("DELETE FROM contacts WHERE id = 'c_2'")
+    conn.execute(
+        "INSERT INTO audiences (key, id, name, data) VALUES (?, 'aud_0001', 'a', ?)",
+        (KEY, '{"id":"aud_0001","name":"a","created_at":0.0}'),
+    )
+    conn.close()
+
+
+def test_a_version_1_file_is_upgraded_and_keeps_its_records_order_and_counts(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "v1.sqlite3"
+    _version_1_file(path)
+    server = ServerProcess("--store", f"sqlite:{path}", "--rate-limit", "off")
+    try:
+        admin = httpx.Client(base_url=server.base_url + "/_mock", timeout=30)
+        counts = {row["api_key"]: row for row in admin.get("/accounts").json()["accounts"]}
+        assert [(r["contacts"], r["activities"], r["audiences"]) for r in counts.values()] == [
+            (4, 5, 1),
+            (2, 2, 0),
+        ]
+        page = admin.get("/contacts", params={"api_key": KEY, "limit": 2, "offset": 1}).json()
+        assert [c["id"] for c in page["contacts"]] == ["c_4", "c_5"]
+        assert page["next_offset"] == 3
+        created = httpx.post(
+            server.base_url + "/v1/identify",
+            json=[{"user_id": "u-new"}],
+            headers={"Authorization": f"Bearer {KEY}"},
+            timeout=30,
+        )
+        assert created.status_code == 200
+        rest = admin.get("/contacts", params={"api_key": KEY, "offset": 3}).json()
+        assert [c["user_id"] for c in rest["contacts"]] == ["u7", "u-new"]
+        acts = admin.get("/activities", params={"api_key": KEY, "offset": 4}).json()
+        assert [a["id"] for a in acts["activities"]] == ["act_7"]
+    finally:
+        server.stop()
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone() == (
+        str(SCHEMA_VERSION),
+    )
+    conn.close()
+
+
+def test_a_file_of_a_newer_schema_version_is_refused_with_the_reason(tmp_path: Path) -> None:
+    path = tmp_path / "new.sqlite3"
+    SQLiteStore(str(path)).close()
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("UPDATE meta SET value = ? WHERE name = 'schema'", (str(SCHEMA_VERSION + 1),))
+    conn.close()
+    with pytest.raises(OSError, match=f"schema version {SCHEMA_VERSION + 1}.*up to 2"):
+        SQLiteStore(str(path))
+
+
+def test_pages_after_deletions_match_the_list_of_every_record(store: SQLiteStore) -> None:
+    with store.transaction() as txn:
+        for number in range(700):
+            txn.save_contact(KEY, Contact(f"c_{number}", user_id=f"u{number}"))
+            txn.save_contact(OTHER, Contact(f"o_{number}", user_id=f"u{number}"))
+    with store.transaction() as txn:
+        for number in [*range(0, 300, 2), 301, 302, 650, 699]:
+            txn.delete_contact(KEY, f"c_{number}")
+    with store.reading() as txn:
+        every = [c.id for c in txn.contacts(KEY)]
+        assert len(every) == txn.count(KEY, "contacts") == 700 - 154
+        assert every == sorted(every, key=lambda cid: int(cid[2:]))
+        for offset in (0, 1, 149, 150, 151, 152, 300, 544, 545, 546, 5000):
+            assert [c.id for c in txn.contacts(KEY, offset, 3)] == every[offset : offset + 3]
+        assert txn.count(OTHER, "contacts") == 700
+
+
+def test_counts_follow_adds_deletes_and_resets(store: SQLiteStore) -> None:
+    with store.transaction() as txn:
+        for number in range(3):
+            txn.save_contact(KEY, Contact(f"c_{number}"))
+            txn.add_activity(KEY, Activity(f"act_{number}", "c_0", "ev", None, {}, None, None, 0.0))
+        txn.save_contact(KEY, Contact("c_0", traits={"plan": "pro"}))  # an update: no new row
+        txn.add_audience(KEY, Audience("aud_0001", "a", 0.0))
+        txn.delete_contact(KEY, "c_1")
+        assert [txn.count(KEY, k) for k in ("contacts", "activities", "audiences")] == [2, 3, 1]
+    with store.transaction() as txn:
+        txn.reset(KEY)
+        assert [txn.count(KEY, k) for k in ("contacts", "activities", "audiences")] == [0, 0, 0]
+        txn.save_contact(KEY, Contact("c_9"))
+        assert [c.id for c in txn.contacts(KEY, 0, 5)] == ["c_9"]
+    with store.transaction() as txn:
+        txn.reset(None)
+        assert txn.count(KEY, "contacts") == 0
+    store.close()
+    SQLiteStore(store.path).close()  # the schema version survives a full reset
