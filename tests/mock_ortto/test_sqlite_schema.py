@@ -151,5 +151,12 @@ def test_counts_follow_adds_deletes_and_resets(store: SQLiteStore) -> None:
     with store.transaction() as txn:
         txn.reset(None)
         assert txn.count(KEY, "contacts") == 0
+    with store.transaction() as txn:  # the triggers a full reset drops are back afterwards
+        txn.save_contact(KEY, Contact("c_10"))
+        txn.add_audience(KEY, Audience("aud_0002", "b", 0.0))
+        txn.delete_contact(KEY, "c_10")
+        txn.save_contact(KEY, Contact("c_11"))
+        assert [txn.count(KEY, k) for k in ("contacts", "audiences")] == [1, 1]
+        assert [c.id for c in txn.contacts(KEY, 0, 5)] == ["c_11"]
     store.close()
     SQLiteStore(store.path).close()  # the schema version survives a full reset
