@@ -11,6 +11,17 @@ TS: JSON = {"type": "string", "format": "date-time"}
 OBJECT: JSON = {"type": "object"}
 
 
+NOT_BLANK = (
+    "[^\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff]"
+)
+"""Pattern of a string holding at least one character that is not JavaScript whitespace.
+
+Spelled as an explicit class rather than ``\\S`` because the two regex dialects disagree on
+``\\s``: Python's also matches U+001C..U+001F and U+0085, ECMAScript's (what an OpenAPI
+pattern means) does not, so ``"\\u001f"`` is valid to the document and was refused by the
+mock's Python validators. Both dialects read this class alike."""
+
+
 def ref(name: str) -> JSON:
     """A reference to ``#/components/schemas/<name>``."""
     return {"$ref": f"#/components/schemas/{name}"}

@@ -15,6 +15,7 @@ from mock_ortto.models import MODES
 from mock_ortto.openapi.common import (
     BAD_BODY,
     JSON,
+    NOT_BLANK,
     NULLABLE_STRING,
     OBJECT,
     TOO_LARGE,
@@ -179,7 +180,7 @@ def schemas() -> JSON:
             "required": ["event"],
             "properties": {
                 **_COMMON_ITEM,
-                "event": {"type": "string", "minLength": 1, "pattern": "\\S"},
+                "event": {"type": "string", "minLength": 1, "pattern": NOT_BLANK},
                 "namespace": {"type": "string"},
                 "properties": {"type": "object"},
             },
@@ -207,7 +208,7 @@ def schemas() -> JSON:
                 "name": {
                     "type": "string",
                     "minLength": 1,
-                    "pattern": "\\S",
+                    "pattern": NOT_BLANK,
                     "description": "At most `audience_name_max_chars` characters (a runtime "
                     "setting, checked by the handler).",
                 }

@@ -175,6 +175,30 @@ def test_track_blank_event(live: RunningMock) -> None:
     assert live.admin.activities(KEY)[0]["event"] == "x"
 
 
+# "Blank" is JavaScript's whitespace, as the document's patterns mean it: Python's \s also
+# takes U+001C..U+001F and U+0085, and not U+FEFF (found by `nox -s fuzz`, case gwMJkq).
+NOT_BLANK_TO_JAVASCRIPT = ["\x1f", "\x1c", "\x85"]
+BLANK_TO_JAVASCRIPT = ["\ufeff", "\u2003 ", "\u3000\t", "\u2028"]
+
+
+def test_blank_means_javascript_whitespace_for_event_names(live: RunningMock) -> None:
+    events = NOT_BLANK_TO_JAVASCRIPT + BLANK_TO_JAVASCRIPT
+    response = live.client().post("/track", json=[{"user_id": "u", "event": e} for e in events])
+    refused = [e["index"] for e in response.json()["errors"]]
+    assert refused == list(range(len(NOT_BLANK_TO_JAVASCRIPT), len(events)))
+    assert [a["event"] for a in live.admin.activities(KEY)] == NOT_BLANK_TO_JAVASCRIPT
+
+
+def test_blank_means_javascript_whitespace_for_audience_names(live: RunningMock) -> None:
+    client = live.client()
+    for name in NOT_BLANK_TO_JAVASCRIPT:
+        assert client.post("/audiences/create", json={"name": name}).status_code == 200, name
+    for name in BLANK_TO_JAVASCRIPT:
+        answer = client.post("/audiences/create", json={"name": name})
+        assert answer.status_code == 400, name
+        assert "body.name must match pattern" in answer.json()["error"]
+
+
 def test_null_location_values_and_null_ip_are_fine(live: RunningMock) -> None:
     item = {
         "user_id": "u",
