@@ -314,7 +314,7 @@ def process_batch(
     save_contact = txn.save_contact
     decisions = result.decisions
     tracking = kind == "track"
-    if type(txn).prefetch_contacts is not Txn.prefetch_contacts:  # only stores that use it
+    if txn.wants_prefetch:
         txn.prefetch_contacts(key, *_identities(items))
     # Most instructions of a batch end in the same (immutable) decision: its journal wording
     # is built once per run of equal decisions.

@@ -110,6 +110,9 @@ class Txn(ABC):
     def contact_by_anon(self, key: str, anonymous_id: str) -> Contact | None:
         """Return the contact that owns ``anonymous_id``."""
 
+    wants_prefetch: bool = False
+    """Whether :meth:`prefetch_contacts` does anything (callers skip gathering ids if not)."""
+
     def prefetch_contacts(  # noqa: B027 - optional hook
         self, key: str, user_ids: Iterable[str], anonymous_ids: Iterable[str]
     ) -> None:

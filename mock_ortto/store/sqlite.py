@@ -238,6 +238,8 @@ class _SQLiteTxn(Txn):
     before any other query of those tables: every read sees every write before it.
     """
 
+    wants_prefetch = True
+
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._c = conn.cursor()  # one cursor per transaction: cheaper than conn.execute
         self._audiences: dict[tuple[str, str], Audience] = {}
