@@ -1,10 +1,16 @@
 """Soak: the mock under 80% of its measured maximum for minutes; memory and p99 must stay flat.
 
 The mock (``mock-ortto serve``, in-memory store, rate limits off) runs on one core. Its
-maximum is measured first with ``wrk`` (100-item ``/v1/identify`` bodies from the reference
-client), then this process, on the other core, sends the same bodies at 80% of that rate on
-a fixed schedule (latency counts from the scheduled instant, so a stall is not hidden) and
-prints, per window, the rate achieved, p50/p99 latency and the server's resident memory.
+maximum is the median of three ``wrk`` runs (100-item ``/v1/identify`` bodies from the
+reference client); then this process, on the other core, sends the same bodies at 80% of that
+rate on a fixed schedule (latency counts from the scheduled instant, so a stall is not hidden)
+and prints, per window, the rate achieved, p50/p99 latency, the server's CPU time per request,
+how much of the server's core other processes took (the machine, not the mock: a shared
+machine's load is not pinned) and its resident memory.
+
+Verdict: memory in the last window against the first; p99 and CPU per request as the median
+of the last third of the windows against the median of the first third, so a trend shows and
+one window's spike does not decide alone.
 
 Run: ``python -m benchmarks.mock_soak [--minutes 5] [--window 30] [--load 0.8]``.
 """
@@ -19,6 +25,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.mock_scale import rss_bytes
@@ -26,6 +34,57 @@ from benchmarks.mock_throughput import KEY, prepare_mock, run_wrk, workloads
 from benchmarks.processes import cores, free_port, mock_command, pin, running
 
 FLAT_GOAL = 1.2
+MAXIMUM_RUNS = 3
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time of all of ``pid``'s threads, from ``/proc/PID/task/*/schedstat`` (ns).
+
+    A thread that ends between the listing and the read is skipped.
+    """
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            total += int((task / "schedstat").read_text().split()[0])
+        except (FileNotFoundError, ProcessLookupError, ValueError, IndexError):
+            continue
+    return total / 1e9
+
+
+def core_busy_seconds(cpu: int) -> float:
+    """Time core ``cpu`` spent on anything but idling since boot, from ``/proc/stat``."""
+    for line in Path("/proc/stat").read_text().splitlines():
+        if line.startswith(f"cpu{cpu} "):
+            ticks = [int(v) for v in line.split()[1:]]
+            idle = ticks[3] + ticks[4]  # idle and iowait
+            return (sum(ticks[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+    raise ValueError(f"no cpu{cpu} line in /proc/stat")
+
+
+def thirds_ratio(values: Sequence[float]) -> float:
+    """Median of the last third of ``values`` over the median of the first third."""
+    third = max(1, len(values) // 3)
+    return statistics.median(values[-third:]) / statistics.median(values[:third])
+
+
+@dataclass(frozen=True)
+class Window:
+    """One printed row of the soak."""
+
+    rate: float
+    p50_ms: float
+    p99_ms: float
+    cpu_ms_per_request: float
+    others_pct: float
+    rss: int
+
+
+def verdict(rows: Sequence[Window]) -> tuple[float, float, float, bool]:
+    """(memory last/first, p99 thirds ratio, CPU per request thirds ratio, flat or not)."""
+    memory = rows[-1].rss / rows[0].rss
+    p99 = thirds_ratio([r.p99_ms for r in rows])
+    cpu = thirds_ratio([r.cpu_ms_per_request for r in rows])
+    return memory, p99, cpu, max(memory, p99, cpu) <= FLAT_GOAL
 
 
 def paced(
@@ -37,7 +96,7 @@ def paced(
     interval = 1.0 / rate
     scheduled = time.perf_counter()
     n = 0
-    while scheduled < until:
+    while scheduled < until and time.perf_counter() < until:
         now = time.perf_counter()
         if now < scheduled:
             time.sleep(scheduled - now)
@@ -72,14 +131,18 @@ def main(argv: list[str] | None = None) -> int:
     ):
         prepare_mock(port)
         run_wrk(port, work, 2, 4, load_cpu, Path(tmp))  # warm-up
-        maximum = run_wrk(port, work, 5, 4, load_cpu, Path(tmp)).requests_per_s
+        maximum = statistics.median(
+            run_wrk(port, work, 5, 4, load_cpu, Path(tmp)).requests_per_s
+            for _ in range(MAXIMUM_RUNS)
+        )
         allowed = os.sched_getaffinity(0)
         if load_cpu is not None:
             pin(load_cpu)
         rate = maximum * args.load
         print(
-            f"maximum {maximum:.1f} req/s (wrk, 5 s); soaking at {rate:.1f} req/s "
-            f"({args.load:.0%}) for {args.minutes:g} min with {args.senders} paced connections"
+            f"maximum {maximum:.1f} req/s (median of {MAXIMUM_RUNS} wrk runs of 5 s); "
+            f"soaking at {rate:.1f} req/s ({args.load:.0%}) for {args.minutes:g} min "
+            f"with {args.senders} paced connections"
         )
         started = time.perf_counter()
         until = started + args.minutes * 60
@@ -93,34 +156,48 @@ def main(argv: list[str] | None = None) -> int:
         ]
         for sender in senders:
             sender.start()
-        rows: list[tuple[float, float, float, int]] = []
-        print("| window end s |   req/s |  p50 ms |  p99 ms | RSS MiB |")
-        print("|--------------|---------|---------|---------|---------|")
+        rows: list[Window] = []
+        print("| window end s |   req/s |  p50 ms |  p99 ms | CPU ms/req | others % | RSS MiB |")
+        print("|--------------|---------|---------|---------|------------|----------|---------|")
         edge = started + args.window
         seen = 0
+        core = server_cpu if server_cpu is not None else 0
+        before = (cpu_seconds(proc.pid), core_busy_seconds(core))
         while edge <= until + 1e-6:
             time.sleep(max(0.0, edge - time.perf_counter()))
             window = [lat for when, lat in records[seen:] if when <= edge]
             seen += len(window)
             rss = rss_bytes(proc.pid)
+            after = (cpu_seconds(proc.pid), core_busy_seconds(core))
             if window:
                 cuts = statistics.quantiles(window, n=100)
-                rows.append((len(window) / args.window, cuts[49] * 1000, cuts[98] * 1000, rss))
+                row = Window(
+                    rate=len(window) / args.window,
+                    p50_ms=cuts[49] * 1000,
+                    p99_ms=cuts[98] * 1000,
+                    cpu_ms_per_request=(after[0] - before[0]) * 1000 / len(window),
+                    others_pct=max(0.0, (after[1] - before[1]) - (after[0] - before[0]))
+                    / args.window
+                    * 100,
+                    rss=rss,
+                )
+                rows.append(row)
                 print(
-                    f"| {edge - started:12.0f} | {rows[-1][0]:7.1f} | {rows[-1][1]:7.2f} "
-                    f"| {rows[-1][2]:7.2f} | {rss / 2**20:7.1f} |",
+                    f"| {edge - started:12.0f} | {row.rate:7.1f} | {row.p50_ms:7.2f} "
+                    f"| {row.p99_ms:7.2f} | {row.cpu_ms_per_request:10.3f} "
+                    f"| {row.others_pct:8.1f} | {rss / 2**20:7.1f} |",
                     flush=True,
                 )
+            before = after
             edge += args.window
         for sender in senders:
             sender.join()
         os.sched_setaffinity(0, allowed)
     if len(rows) >= 2:
-        p99 = rows[-1][2] / rows[0][2]
-        memory = rows[-1][3] / rows[0][3]
-        verdict = "flat" if p99 <= FLAT_GOAL and memory <= FLAT_GOAL else "not flat"
+        memory, p99, cpu, flat = verdict(rows)
         print(
-            f"last/first window: p99 {p99:.2f}x, memory {memory:.2f}x ({verdict}; "
+            f"memory last/first {memory:.2f}x; last third / first third (medians): "
+            f"p99 {p99:.2f}x, CPU per request {cpu:.2f}x ({'flat' if flat else 'not flat'}; "
             f"goal within {FLAT_GOAL - 1:.0%})"
         )
     return 0
