@@ -26,7 +26,6 @@ from reference_client.definitions import DESTINATIONS, Action, get_destination
 from reference_client.destinations.endpoint import API_KEY_VAR, LOCAL_ENDPOINT_VAR
 from reference_client.event_files import InputError, read_events, read_mapping, read_text
 from reference_client.in_turn import InTurnTransport
-from reference_client.indented import indented_json
 from reference_client.js import json as js_json
 from reference_client.mapping import MappingError
 from reference_client.outcomes import EventOutcome, not_subscribed
@@ -40,6 +39,7 @@ from reference_client.runtime.errors import (
     RequestTimeoutError,
     SegmentError,
 )
+from reference_client.send_report import COMPACT, INDENTED, Layout, SendReport
 from reference_client.subscriptions import subscription
 from reference_client.transport.transports import HttpxTransport
 
@@ -53,12 +53,14 @@ def _say(message: str) -> None:
     print(f"{PROG}: {message}", file=sys.stderr)
 
 
+def _layout() -> Layout:
+    """Indented JSON, or JavaScript's compact bytes with ``$REFERENCE_CLIENT_COMPACT``."""
+    return COMPACT if os.environ.get(COMPACT_VAR) else INDENTED
+
+
 def _print(value: Any) -> None:
-    """JSON on standard output: indented, or JavaScript's compact bytes with ``$COMPACT``."""
-    if os.environ.get(COMPACT_VAR):
-        print(js_json.dumps(value))
-    else:
-        print(indented_json(value))
+    """JSON on standard output, in :func:`_layout`."""
+    print(_layout().document(value))
 
 
 def _endpoint(args: argparse.Namespace) -> str | None:
@@ -127,17 +129,17 @@ def _one_by_one(run: Callable[[str, list[dict[str, Any]]], list[EventOutcome]]) 
     return lambda batches: (run(action, batch) for action, batch in batches)
 
 
-def _outcomes_by_route(
+def _run_routed(
     args: argparse.Namespace,
     events: list[dict[str, Any]],
     run: Runner,
+    record: Callable[[list[int], list[EventOutcome]], object],
     progress: Callable[[int], object] = lambda done: None,
-) -> list[EventOutcome]:
-    """One outcome per event: routed batches through ``run``, the rest skipped."""
+) -> None:
+    """Route the events to batches, run them through ``run`` and hand each batch's event
+    positions and outcomes to ``record`` as they come; events no action takes are skipped."""
     groups = route(args.destination, events, args.action)
-    outcomes: list[EventOutcome] = [not_subscribed()] * len(events)
-    routed = {position for positions in groups.values() for position in positions}
-    progress(len(events) - len(routed))
+    progress(len(events) - sum(len(positions) for positions in groups.values()))
     batches = [
         (action, batch)
         for action, positions in groups.items()
@@ -145,10 +147,8 @@ def _outcomes_by_route(
     ]
     results = run([(action, [events[i] for i in batch]) for action, batch in batches])
     for (_, batch), result in zip(batches, results, strict=True):
-        for position, outcome in zip(batch, result, strict=True):
-            outcomes[position] = outcome
+        record(batch, result)
         progress(len(batch))
-    return outcomes
 
 
 def _options(args: argparse.Namespace) -> dict[str, Any]:
@@ -170,18 +170,15 @@ def cmd_preview(args: argparse.Namespace) -> int:
             requests.extend(r.to_dict() for r in preview.requests)
             return preview.outcomes
 
-        outcomes = _outcomes_by_route(args, events, _one_by_one(run))
+        outcomes = [not_subscribed()] * len(events)
+
+        def place(positions: list[int], result: list[EventOutcome]) -> None:
+            for position, outcome in zip(positions, result, strict=True):
+                outcomes[position] = outcome
+
+        _run_routed(args, events, _one_by_one(run), place)
     _print({"requests": requests, "results": [o.to_dict() for o in outcomes]})
     return 0
-
-
-def summarise(outcomes: Sequence[EventOutcome]) -> dict[str, int]:
-    """How many events ended each way: ``ok``, ``skipped: not subscribed``, ``503
-    SERVICE_UNAVAILABLE``, ``FetchError``…"""
-    summary: dict[str, int] = {}
-    for outcome in outcomes:
-        summary[outcome.label] = summary.get(outcome.label, 0) + 1
-    return summary
 
 
 @contextmanager
@@ -223,13 +220,14 @@ def cmd_send(args: argparse.Namespace) -> int:
                     gc.freeze()
                     yield outcomes
 
+            report = SendReport(len(events), _layout())
             original, client.transport = client.transport, in_turn
             try:
-                outcomes = _outcomes_by_route(args, events, run_all, bar.update)
+                _run_routed(args, events, run_all, report.record, bar.update)
             finally:
                 client.transport = original
-        _print({"summary": summarise(outcomes), "results": [o.to_dict() for o in outcomes]})
-    return 1 if any(o.failed for o in outcomes) else 0
+        report.write(sys.stdout)
+    return 1 if report.failed else 0
 
 
 def explain_auth_failure(error: SegmentError, endpoint: str | None) -> str:
