@@ -193,6 +193,22 @@ def _collector_spares_what_stays() -> Iterator[None]:
         gc.unfreeze()
 
 
+def _read_events_to_keep(path: str) -> list[dict[str, Any]]:
+    """:func:`read_events`, the collector paused meanwhile, and the events frozen (in a
+    :func:`_collector_spares_what_stays` block). Parsing makes no cycles, but the collector
+    would walk the growing tree of events again and again (half the time of reading 100,000
+    events), and once more on waking if the events were not frozen first."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        events = read_events(path)
+        gc.freeze()
+    finally:
+        if enabled:
+            gc.enable()
+    return events
+
+
 def cmd_send(args: argparse.Namespace) -> int:
     """Send the events in batches with a progress bar; print a summary and per-event results.
 
@@ -201,8 +217,7 @@ def cmd_send(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     with _collector_spares_what_stays():
-        events = read_events(args.events)
-        gc.freeze()
+        events = _read_events_to_keep(args.events)
         with (
             _client(args, args.destination) as client,
             tqdm(total=len(events), unit="event", disable=args.quiet, file=sys.stderr) as bar,

@@ -139,8 +139,8 @@ def order_keys(value: Any) -> Any:
 # What makes orjson's reading differ from JavaScript's: an object key that is an array index
 # (JavaScript moves it first) and an integer of 16 digits or more (maybe beyond 2**53). Both
 # may also be found inside strings; a false positive only costs the slower parser.
-_INDEX_KEY = re.compile(rb'"0+"\s*:')  # on digits spelled as 0s (see _ZEROS)
 _ZEROS = bytes.maketrans(b"123456789", b"000000000")
+_WHITESPACE = b" \t\n\r\x0b\x0c"  # deleted too, so that a key's end is always b'0":'
 _SIXTEEN_ZEROS = b"0" * 16
 _NOT_AN_INTEGER_BEFORE = frozenset(b".eE+")
 _NOT_AN_INTEGER_AFTER = frozenset(b".eE")
@@ -150,11 +150,18 @@ def _may_differ_in_javascript(data: bytes) -> bool:
     """Whether ``data`` may hold an array-index key or an integer of 16+ digits (one that is
     not a fraction's or an exponent's digits, nor followed by them).
 
-    Every digit is spelled ``0`` first, so runs of digits are found by ``bytes.find``.
+    Every digit is spelled ``0`` first and whitespace is dropped (which can only add false
+    alarms, inside strings), so both are found by ``bytes.find``.
     """
-    zeros = data.translate(_ZEROS)
-    if _INDEX_KEY.search(zeros):
-        return True
+    zeros = data.translate(_ZEROS, _WHITESPACE)
+    end = zeros.find(b'0":')
+    while end != -1:  # a key ending in a digit: is it digits only?
+        start = end
+        while start and zeros[start - 1] == 48:
+            start -= 1
+        if start and zeros[start - 1] == 34:
+            return True
+        end = zeros.find(b'0":', end + 3)
     start = zeros.find(_SIXTEEN_ZEROS)
     while start != -1:
         end = start + 16

@@ -143,7 +143,16 @@ def test_fast_loads_accepts_and_refuses_what_the_standard_parser_does(text: str)
 
 @pytest.mark.parametrize(
     "text",
-    ['{"a":1,"b":2,"a":3}', "[1e400, -1e400]", '"\\ud800"', "NaN", "[-0, -0.0, 1E2, 1.0]"],
+    [
+        '{"a":1,"b":2,"a":3}',
+        "[1e400, -1e400]",
+        '"\\ud800"',
+        "NaN",
+        "[-0, -0.0, 1E2, 1.0]",
+        '{"b":1,"10" :2}',  # whitespace between an index key and its colon
+        '{"b":1,"7"\t\r\n :2}',
+        '{"b":{"x1":1,"2":[{"a0":0,"30"\n:3}]}}',
+    ],
 )
 def test_fast_loads_edge_cases_match_the_standard_parser(text: str) -> None:
     assert _exact(js_json.loads(text)) == _exact(js_json.standard_loads(text))
