@@ -25,7 +25,6 @@ from reference_client.js.values import (
 )
 from reference_client.mapping.errors import MappingError, MappingValidationError
 from reference_client.mapping.get import compile_getter, get
-from reference_client.mapping.liquid import compile_liquid
 from reference_client.mapping.template import compile_template, render_template
 from reference_client.mapping.validate import (
     MAX_PATTERN_LENGTH,
@@ -94,6 +93,9 @@ def build_liquid(opts: Any, _raw: Compile, _clean: Compile) -> Resolver:
     """``@liquid``: a Liquid template rendered against the event (see :mod:`.liquid`)."""
     if not isinstance(opts, str):
         return failing("liquid template value must be a string")
+    # python-liquid takes a tenth of a second to import: only mappings that use it pay
+    from reference_client.mapping.liquid import compile_liquid
+
     compiled = compile_liquid(opts)
     return compiled.render
 
