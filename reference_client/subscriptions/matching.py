@@ -115,6 +115,8 @@ def compile_condition(node: Node | None) -> Predicate:
     if isinstance(node, Condition):
         return _compile_condition(node)
     children = [compile_condition(child) for child in node.children]
+    if len(children) == 1 and node.operator in ("and", "or"):
+        return children[0]  # a lone condition (``type = "identify"``): no generator per event
     if node.operator == "and":
         return lambda event: all(child(event) for child in children)
     if node.operator == "or":
