@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
@@ -12,7 +13,8 @@ import pytest
 
 from mock_ortto.testing import RunningMock
 from reference_client.api import OrttoActions, OrttoAudiences
-from reference_client.cli import main
+from reference_client.cli import COMPACT_VAR, main
+from reference_client.js import json as js_json
 from reference_client.runtime.errors import CredentialsInvalidError
 
 KEY = "pau-0a1b2c3d4e5f6a7b"
@@ -97,6 +99,28 @@ def test_send_reaches_the_mock_and_summarises(
     assert len(contacts) == 1
     assert contacts[0]["traits"]["email"] == "u1@example.com"
     assert [a["event"] for a in mock_ortto.admin.activities(KEY)] == ["Order Completed"]
+
+
+def test_send_prints_each_layout_whole_and_leaves_the_collector_as_it_was(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    mock_ortto: RunningMock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # two actions interleave, a skipped event sits between them: results come out of order
+    argv = ["send", write_jsonl(tmp_path, EVENTS), "--quiet", "--api-key", KEY]
+    argv += ["--endpoint", mock_ortto.base_url]
+    before = (gc.isenabled(), gc.get_freeze_count())
+    assert main(argv) == 1
+    indented = capsys.readouterr().out
+    document = json.loads(indented)
+    assert indented == json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    assert [r["status"] for r in document["results"]] == [200, 200, None, 400]
+    monkeypatch.setenv(COMPACT_VAR, "1")
+    assert main(argv) == 1
+    assert capsys.readouterr().out == js_json.dumps(document) + "\n"
+    assert main([*argv[:1], str(tmp_path / "missing.jsonl"), *argv[2:]]) == 2
+    assert (gc.isenabled(), gc.get_freeze_count()) == before
 
 
 def test_auth_and_audience_commands(
