@@ -6,10 +6,11 @@ on every value made only of JSON's own types (``dict`` with ``str`` keys, ``list
 beyond 64 bits and lone surrogates (orjson refuses them), NaN and the infinities (orjson
 writes ``null``) and floats below 1e-4 or with a negative exponent (orjson writes
 ``0.00001`` and ``1e-7`` where Python writes ``1e-05`` and ``1e-07``). Each is checked in C:
-:mod:`marshal` writes exactly those types and refuses any other, and its floats are 8 bytes
-in which NaN and the infinities are seen; orjson's own bytes show the spellings. Where a value
-does not pass, the layout is written here level by level, down to the parts that do, and the
-standard encoder writes the rest: the bytes never change.
+:mod:`marshal` refuses every type but a few exact built-in ones (JSON's, and bytes, sets and
+complex numbers, which orjson refuses) and writes floats as 8 bytes in which NaN and the
+infinities are seen; orjson's own bytes show the spellings. Where a value does not pass, the
+layout is written here level by level, down to the parts that do, and the standard encoder
+writes the rest: the bytes never change.
 """
 
 from __future__ import annotations
@@ -42,9 +43,10 @@ def _non_finite_float(data: bytes) -> bool:
     return False
 
 
-def only_json_types(value: Any) -> bool:
-    """Whether ``value`` holds only JSON's own types (exactly, at every depth; tuples count
-    as arrays, keys are not checked) and only finite floats."""
+def _builtin_and_finite(value: Any) -> bool:
+    """Whether ``value`` holds, at every depth, only exact built-in types that marshal writes
+    (JSON's, tuples, and bytes, sets and complex numbers, which orjson refuses) and no NaN or
+    infinity."""
     try:
         data = marshal.dumps(value, _MARSHAL_VERSION)
     except ValueError:  # a type marshal does not write, or nested too deep
@@ -68,7 +70,7 @@ def _spelled_alike(data: bytes) -> bool:
 def _orjson_writes(value: Any, levels: int = 0) -> bytes | None:
     """orjson's indented bytes of ``value`` (wrapped in ``levels`` arrays) when they are the
     standard encoder's, else ``None``."""
-    if not only_json_types(value):
+    if not _builtin_and_finite(value):
         return None
     for _ in range(levels):
         value = [value]
