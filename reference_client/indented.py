@@ -10,7 +10,9 @@ writes ``null``) and floats below 1e-4 or with a negative exponent (orjson write
 complex numbers, which orjson refuses) and writes floats as 8 bytes in which NaN and the
 infinities are seen; orjson's own bytes show the spellings. Where a value does not pass, the
 layout is written here level by level, down to the parts that do, and the standard encoder
-writes the rest: the bytes never change.
+writes the rest: the bytes never change. One exception to the standard encoder's bytes: a lone
+surrogate is written as a ``\\udxxx`` escape, as ``JSON.stringify`` writes it, because the
+standard encoder leaves it raw and UTF-8 cannot print it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ import marshal
 from typing import Any
 
 import orjson
+
+from reference_client.js.json import escape_lone_surrogates
 
 _MARSHAL_VERSION = 4
 _FLOAT_TYPES = (ord("g"), ord("g") | 0x80)  # marshal's binary float, alone or shared
@@ -100,12 +104,14 @@ def _indented(value: Any, level: int) -> str:
 
 
 def indented_json(value: Any, level: int = 0) -> str:
-    """``json.dumps(value, indent=2, ensure_ascii=False, default=str)``, byte for byte.
+    """``json.dumps(value, indent=2, ensure_ascii=False, default=str)``, byte for byte, except
+    that a lone surrogate is written as a ``\\udxxx`` escape, as ``JSON.stringify`` does (the
+    standard encoder leaves it raw, and such text cannot be printed in UTF-8).
 
     ``level``: the value sits that many containers deep, so every line after its first is
     indented by ``2 * level`` more spaces (its first line is the caller's to place).
     """
-    return _indented(value, level)
+    return escape_lone_surrogates(_indented(value, level))
 
 
 def indented_items(values: list[Any], level: int) -> Piece:
@@ -119,4 +125,4 @@ def indented_items(values: list[Any], level: int) -> Piece:
         opening = sum(2 * depth + 2 for depth in range(level))
         return agreed[opening:-opening]
     inner = "  " * level
-    return ",\n".join(inner + _indented(value, level) for value in values)
+    return escape_lone_surrogates(",\n".join(inner + _indented(value, level) for value in values))

@@ -72,7 +72,11 @@ def _encode(value: Any) -> str:
     return text
 
 
-def _escape_surrogates(text: str) -> str:
+def escape_lone_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate written as a ``\\udxxx`` escape, as JavaScript's
+    ``JSON.stringify`` writes it (such text cannot be encoded as UTF-8)."""
+    if text.isascii() or not _SURROGATE.search(text):
+        return text
     return _SURROGATE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 
@@ -82,10 +86,7 @@ def dumps(value: Any) -> str:
     ``UNDEFINED`` object members are omitted and ``UNDEFINED`` array elements become ``null``;
     lone surrogates are written as ``\\udxxx`` escapes.
     """
-    text = _encode(value)
-    if not text.isascii() and _SURROGATE.search(text):
-        text = _escape_surrogates(text)
-    return text
+    return escape_lone_surrogates(_encode(value))
 
 
 def dumps_bytes(value: Any) -> bytes:
@@ -94,7 +95,7 @@ def dumps_bytes(value: Any) -> bytes:
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError:
-        return _escape_surrogates(text).encode("utf-8")
+        return escape_lone_surrogates(text).encode("utf-8")
 
 
 # orjson writes a float as Python's repr does (shortest round trip) except that it always

@@ -181,6 +181,29 @@ def test_module_entry_point_runs_a_vector_file(tmp_path: Path, mock_ortto: Runni
     assert json.loads(done.stdout) == {"ok": True}
 
 
+def test_a_lone_surrogate_is_printed_escaped_as_json_stringify_does(
+    tmp_path: Path, mock_ortto: RunningMock
+) -> None:
+    """Standard JSON printing leaves a lone surrogate raw, which UTF-8 cannot encode: the
+    command used to end in a traceback after the work was done."""
+    path = tmp_path / "events.jsonl"
+    path.write_text(
+        '{"type": "identify", "userId": "u1", "traits": {"first_name": "x\\ud800"}}\n',
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "reference_client", "preview", str(path), "--api-key", KEY],
+        capture_output=True,
+        timeout=60,
+        env={"ORTTO_LOCAL_ENDPOINT": mock_ortto.base_url, "PATH": "", "PYTHONIOENCODING": "utf-8"},
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    printed = done.stdout.decode("utf-8")  # strict: no raw surrogate in the output
+    assert '"first_name": "x\\ud800"' in printed
+    body = json.loads(printed)["requests"][0]["body"]
+    assert body[0]["traits"]["first_name"] == "x\ud800"
+
+
 def test_python_api_round_trip(mock_ortto: RunningMock) -> None:
     actions = OrttoActions(KEY, endpoint=mock_ortto.base_url)
     actions.test_authentication()

@@ -14,10 +14,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reference_client.indented import indented_items, indented_json
+from reference_client.js.json import escape_lone_surrogates
 
 
 def standard(value: Any) -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False, default=str)
+    """The standard encoder's text, lone surrogates escaped as ``JSON.stringify`` does."""
+    return escape_lone_surrogates(json.dumps(value, indent=2, ensure_ascii=False, default=str))
 
 
 scalars = (
