@@ -31,6 +31,12 @@ _KNOWN = frozenset({
 })  # fmt: skip
 
 
+_CLASSES: dict[str, type] = {
+    "NoneType": type(None), "bool": bool, "int": int, "float": float, "str": str, "list": list,
+    "tuple": tuple, "dict": dict,
+}  # fmt: skip
+"""The class of each name the generated code uses."""
+
 _DEFAULTS: dict[str, str] = {
     "NoneType": "None",
     "bool": "False",
@@ -176,7 +182,13 @@ class _Generator:
             indent += 1
         if extra is False:
             allowed = self.constant("_keys", frozenset(properties))
-            self.emit(indent, f"if not {var}.keys() <= {allowed}: return False")
+            self.emit(indent, f"if not {allowed}.issuperset({var}): return False")
+            shared = _shared_types(properties)
+            if shared is not None and not required:  # one C-level test of every value's type
+                classes = self.constant("_types", frozenset(_CLASSES[t] for t in shared))
+                test = f"{classes}.issuperset(map(type, {var}.values()))"
+                self.emit(indent, f"if not {test}: return False")
+                return
         for key in required:
             self.emit(indent, f"if {key!r} not in {var}: return False")
         for key, sub in properties.items():
@@ -199,6 +211,16 @@ class _Generator:
                 self.lines.pop()
                 if key not in required:
                     self.lines.pop()
+
+
+def _shared_types(properties: Mapping[str, Any]) -> list[str] | None:
+    """The Python types every property accepts, when each has only that same type test."""
+    tests = {
+        tuple(_python_types(sub)) if set(sub) - _IGNORED == {"type"} else None
+        for sub in properties.values()
+    }
+    only = tests.pop() if len(tests) == 1 else None
+    return list(only) if only else None
 
 
 def _python_types(schema: Mapping[str, Any]) -> list[str]:
