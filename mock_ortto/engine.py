@@ -40,100 +40,149 @@ class BatchResult:
 
 # --- contacts ---------------------------------------------------------------------------
 
-
-def _new_contact(txn: Txn, key: str, now: float) -> Contact:
-    contact_id = f"c_{txn.next_seq(key, 'contact'):06d}"
-    while txn.contact(key, contact_id) is not None:  # only after restoring odd snapshots
-        contact_id = f"c_{txn.next_seq(key, 'contact'):06d}"
-    return Contact(id=contact_id, created_at=now, updated_at=now)
+_UNASKED: Any = object()
+"""What a batch's contact maps answer for an id the store was not asked about."""
 
 
-def _detach_anon(txn: Txn, key: str, owner: Contact, anonymous_id: str) -> None:
-    owner.anonymous_ids = [a for a in owner.anonymous_ids if a != anonymous_id]
-    txn.save_contact(key, owner)
+class BatchContacts:
+    """The contacts one batch names: found with one store call, saved with one at its end.
 
-
-def _merge(txn: Txn, key: str, survivor: Contact, absorbed: Contact, now: float) -> None:
-    """Fold an anonymous-only contact into the contact that owns the user id."""
-    for anon in absorbed.anonymous_ids:
-        if anon not in survivor.anonymous_ids:
-            survivor.anonymous_ids.append(anon)
-    survivor.traits = {**absorbed.traits, **survivor.traits}
-    survivor.location = {**absorbed.location, **survivor.location}
-    if survivor.ip is None:
-        survivor.ip = absorbed.ip
-    survivor.created_at = min(survivor.created_at, absorbed.created_at)
-    txn.move_activities(key, absorbed.id, survivor.id)
-    for m in txn.memberships(key, contact_id=absorbed.id):
-        txn.delete_membership(key, m.audience_id, absorbed.id)
-        if txn.membership(key, m.audience_id, survivor.id) is None:
-            m.contact_id = survivor.id
-            txn.save_membership(key, m)
-        txn.add_timeline(
-            key,
-            TimelineEvent(
-                m.audience_id,
-                survivor.id,
-                now,
-                "merged",
-                "add" if m.member else "remove",
-                "contact.merge",
-                f"contact {absorbed.id} merged into {survivor.id}",
-            ),
-        )
-    txn.move_timeline(key, absorbed.id, survivor.id)
-    txn.delete_contact(key, absorbed.id)
-
-
-def resolve_contact(
-    txn: Txn, key: str, user_id: str | None, anon_id: str | None, now: float
-) -> Contact:
-    """Find or create the contact for an item (the documented merge rule).
-
-    * A user id belongs to exactly one contact.
-    * A known user id wins; an anonymous id seen on an anonymous-only contact makes that
-      contact merge into the user's contact. An anonymous id owned by a contact with another
-      user id moves to this user's contact (latest association wins).
-    * A new user id claims the anonymous-only contact of its anonymous id, if there is one.
+    The maps ``users`` and ``anons`` (id -> contact, or ``None`` where no contact owns it)
+    follow every change the merge rule makes, and an id missing from them is asked of the
+    store, so a batch resolves each item exactly as if the items before it had been saved
+    one by one. :meth:`save` writes every contact the batch touched, new ones in creation
+    order.
     """
-    by_user = txn.contact_by_user(key, user_id) if user_id else None
-    by_anon = txn.contact_by_anon(key, anon_id) if anon_id else None
-    if not user_id:
-        return by_anon if by_anon is not None else _with_anon(_new_contact(txn, key, now), anon_id)
-    if by_user is None:
-        if by_anon is not None and by_anon.user_id is None:
-            by_anon.user_id = user_id
-            return by_anon
-        contact = _new_contact(txn, key, now)
-        contact.user_id = user_id
-        if anon_id:
+
+    __slots__ = ("anons", "key", "now", "touched", "txn", "users")
+
+    def __init__(
+        self, txn: Txn, key: str, now: float, user_ids: list[str], anonymous_ids: list[str]
+    ) -> None:
+        self.txn = txn
+        self.key = key
+        self.now = now
+        users, anons = txn.find_contacts(key, user_ids, anonymous_ids)
+        self.users: dict[str, Contact | None] = users
+        self.anons: dict[str, Contact | None] = anons
+        self.touched: dict[str, Contact] = {}
+
+    def by_user(self, user_id: str) -> Contact | None:
+        """The contact owning ``user_id``, as the batch has left it so far."""
+        contact = self.users.get(user_id, _UNASKED)
+        if contact is _UNASKED:
+            contact = self.users[user_id] = self.txn.contact_by_user(self.key, user_id)
+        return contact  # type: ignore[no-any-return]
+
+    def by_anon(self, anonymous_id: str) -> Contact | None:
+        """The contact owning ``anonymous_id``, as the batch has left it so far."""
+        contact = self.anons.get(anonymous_id, _UNASKED)
+        if contact is _UNASKED:
+            contact = self.anons[anonymous_id] = self.txn.contact_by_anon(self.key, anonymous_id)
+        return contact  # type: ignore[no-any-return]
+
+    def resolve(self, user_id: str | None, anon_id: str | None) -> Contact:
+        """Find or create the contact for an item (the documented merge rule).
+
+        * A user id belongs to exactly one contact.
+        * A known user id wins; an anonymous id seen on an anonymous-only contact makes that
+          contact merge into the user's contact. An anonymous id owned by a contact with
+          another user id moves to this user's contact (latest association wins).
+        * A new user id claims the anonymous-only contact of its anonymous id, if there is
+          one.
+        """
+        by_user = self.by_user(user_id) if user_id else None
+        by_anon = self.by_anon(anon_id) if anon_id else None
+        if not user_id:
             if by_anon is not None:
-                _detach_anon(txn, key, by_anon, anon_id)
-            contact.anonymous_ids.append(anon_id)
+                return by_anon
+            contact = self._new()
+            self._give_anon(contact, anon_id)
+            return contact
+        if by_user is None:
+            if by_anon is not None and by_anon.user_id is None:
+                by_anon.user_id = user_id
+                self.users[user_id] = by_anon
+                return by_anon
+            contact = self._new()
+            contact.user_id = user_id
+            self.users[user_id] = contact
+            if anon_id:
+                if by_anon is not None:
+                    self._detach_anon(by_anon, anon_id)
+                self._give_anon(contact, anon_id)
+            return contact
+        if anon_id and (by_anon is None or by_anon.id != by_user.id):
+            if by_anon is not None and by_anon.user_id is None:
+                self._merge(by_user, by_anon)
+            else:
+                if by_anon is not None:
+                    self._detach_anon(by_anon, anon_id)
+                self._give_anon(by_user, anon_id)
+        return by_user
+
+    def save(self) -> None:
+        """Write every contact the batch touched."""
+        if self.touched:
+            self.txn.save_contacts(self.key, list(self.touched.values()))
+
+    def _new(self) -> Contact:
+        txn, key, now = self.txn, self.key, self.now
+        contact_id = f"c_{txn.next_seq(key, 'contact'):06d}"
+        while txn.contact(key, contact_id) is not None:  # only after restoring odd snapshots
+            contact_id = f"c_{txn.next_seq(key, 'contact'):06d}"
+        contact = self.touched[contact_id] = Contact(id=contact_id, created_at=now, updated_at=now)
         return contact
-    if anon_id and (by_anon is None or by_anon.id != by_user.id):
-        if by_anon is not None and by_anon.user_id is None:
-            _merge(txn, key, by_user, by_anon, now)
-        else:
-            if by_anon is not None:
-                _detach_anon(txn, key, by_anon, anon_id)
-            by_user.anonymous_ids.append(anon_id)
-    return by_user
+
+    def _give_anon(self, contact: Contact, anon_id: str | None) -> None:
+        if anon_id:
+            contact.anonymous_ids.append(anon_id)
+            self.anons[anon_id] = contact
+
+    def _detach_anon(self, owner: Contact, anonymous_id: str) -> None:
+        owner.anonymous_ids = [a for a in owner.anonymous_ids if a != anonymous_id]
+        self.touched[owner.id] = owner
+
+    def _merge(self, survivor: Contact, absorbed: Contact) -> None:
+        """Fold an anonymous-only contact into the contact that owns the user id."""
+        txn, key, now = self.txn, self.key, self.now
+        for anon in absorbed.anonymous_ids:
+            if anon not in survivor.anonymous_ids:
+                survivor.anonymous_ids.append(anon)
+            self.anons[anon] = survivor
+        survivor.traits = {**absorbed.traits, **survivor.traits}
+        survivor.location = {**absorbed.location, **survivor.location}
+        if survivor.ip is None:
+            survivor.ip = absorbed.ip
+        survivor.created_at = min(survivor.created_at, absorbed.created_at)
+        txn.move_activities(key, absorbed.id, survivor.id)
+        for m in txn.memberships(key, contact_id=absorbed.id):
+            txn.delete_membership(key, m.audience_id, absorbed.id)
+            if txn.membership(key, m.audience_id, survivor.id) is None:
+                m.contact_id = survivor.id
+                txn.save_membership(key, m)
+            txn.add_timeline(
+                key,
+                TimelineEvent(
+                    m.audience_id,
+                    survivor.id,
+                    now,
+                    "merged",
+                    "add" if m.member else "remove",
+                    "contact.merge",
+                    f"contact {absorbed.id} merged into {survivor.id}",
+                ),
+            )
+        txn.move_timeline(key, absorbed.id, survivor.id)
+        self.touched.pop(absorbed.id, None)
+        txn.delete_contact(key, absorbed.id)
 
 
-def _with_anon(contact: Contact, anon_id: str | None) -> Contact:
-    if anon_id:
-        contact.anonymous_ids.append(anon_id)
-    return contact
+def _merge_values(target: JSON, values: JSON) -> None:
+    """Copy ``values`` into ``target``; a ``null`` value removes the key.
 
-
-def _merge_values(target: JSON, values: JSON | None) -> None:
-    """Copy ``values`` into ``target``; a ``null`` value removes the key."""
-    if not values:
-        return
-    if None not in values.values():  # the common case: one C-level update
-        target.update(values)
-        return
+    Callers take the common case (no ``null``: one ``dict.update``) themselves.
+    """
     for name, value in values.items():
         if value is None:
             target.pop(name, None)
@@ -273,7 +322,7 @@ def _nested_values(items: list[Any]) -> list[Any]:
 
 
 def _identities(items: list[Any]) -> tuple[list[str], list[str]]:
-    """The user ids and anonymous ids the items name (for :meth:`Txn.prefetch_contacts`)."""
+    """The user ids and anonymous ids the items name (for :meth:`Txn.find_contacts`)."""
     users: list[str] = []
     anons: list[str] = []
     for item in items:
@@ -302,6 +351,8 @@ def process_batch(
 
     ``all_valid`` is the result of validating the whole batch in one compiled call (done
     by the caller outside the store lock); only a failing batch is checked item by item.
+    The batch's contacts are found with one store call and saved with one at the end
+    (:class:`BatchContacts`); the state left is that of the items applied one by one.
     """
     result = BatchResult()
     if all_valid is None:
@@ -309,53 +360,108 @@ def process_batch(
     per_item = None if all_valid else validators
     # Depth is checked item by item only when some value of the batch is too deep.
     check_depth = any_exceeds(_nested_values(items), s.max_depth)
+    checked_here = per_item is not None or check_depth
     audiences: dict[str, bool] = {}
     fail = result.fail
-    save_contact = txn.save_contact
     decisions = result.decisions
     tracking = kind == "track"
-    if txn.wants_prefetch:
-        txn.prefetch_contacts(key, *_identities(items))
+    contacts = BatchContacts(txn, key, now, *_identities(items))
+    users = contacts.users
+    anons = contacts.anons
+    touched = contacts.touched
+    resolve = contacts.resolve
     # Most instructions of a batch end in the same (immutable) decision: its journal wording
     # is built once per run of equal decisions.
     last: churn.Decision | None = None
     summary = ""
-    for index, item in enumerate(items):
-        if injected and index in injected:
-            status, message = injected[index]
-            fail(index, status, message, "fault.injected")
-            continue
-        try:
-            user_id, anon_id, audience = _check_item(
-                kind, item, s, per_item, check_depth, audiences, txn, key
-            )
-        except ItemError as exc:
-            fail(index, exc.status, exc.message, exc.rule)
-            continue
-        contact = resolve_contact(txn, key, user_id, anon_id, now)
-        traits = item.get("traits")
-        if traits:
-            _merge_values(contact.traits, traits)
-        location = item.get("location")
-        if location:
-            _merge_values(contact.location, location)
-        ip = item.get("ip")
-        if ip is not None:
-            contact.ip = ip
-        contact.updated_at = now
-        save_contact(key, contact)
-        if tracking:
-            _store_activity(txn, key, contact, item, now, index, result)
-        if audience is not None:
-            decision = apply_membership(
-                txn, key, audience["id"], contact.id, audience["mode"], now, s
-            )
-            if decision.kind != "entered" and decision.kind != "exited":
-                if decision is not last:
-                    last = decision
-                    summary = f"{decision.kind}: {decision.detail}"
-                decisions.append({"index": index, "rule": decision.rule, "detail": summary})
+    try:
+        for index, item in enumerate(items):
+            if injected and index in injected:
+                status, message = injected[index]
+                fail(index, status, message, "fault.injected")
+                continue
+            if checked_here:
+                user_id, anon_id, audience = _checked(
+                    kind, item, s, per_item, check_depth, audiences, txn, key, index, result
+                )
+                if user_id is _REFUSED:
+                    continue
+            else:  # a valid item: only the identity and audience rules can refuse it
+                user_id = item.get("user_id") or None
+                anon_id = item.get("anonymous_id") or None
+                audience = item.get("audience")
+                if (user_id is None and anon_id is None) or (
+                    audience is not None and audiences.get(audience["id"]) is not True
+                ):
+                    user_id, anon_id, audience = _checked(
+                        kind, item, s, None, False, audiences, txn, key, index, result
+                    )
+                    if user_id is _REFUSED:
+                        continue
+            # The usual item names a known contact by ids it already owns.
+            if user_id:
+                contact = users.get(user_id)
+                if contact is None or (anon_id and anons.get(anon_id) is not contact):
+                    contact = resolve(user_id, anon_id)
+            else:
+                contact = anons.get(anon_id)  # type: ignore[arg-type]
+                if contact is None:
+                    contact = resolve(None, anon_id)
+            traits = item.get("traits")
+            if traits:
+                if None in traits.values():
+                    _merge_values(contact.traits, traits)
+                else:
+                    contact.traits.update(traits)
+            location = item.get("location")
+            if location:
+                if None in location.values():
+                    _merge_values(contact.location, location)
+                else:
+                    contact.location.update(location)
+            ip = item.get("ip")
+            if ip is not None:
+                contact.ip = ip
+            contact.updated_at = now
+            touched[contact.id] = contact
+            if tracking:
+                _store_activity(txn, key, contact, item, now, index, result)
+            if audience is not None:
+                decision = apply_membership(
+                    txn, key, audience["id"], contact.id, audience["mode"], now, s
+                )
+                if decision.kind != "entered" and decision.kind != "exited":
+                    if decision is not last:
+                        last = decision
+                        summary = f"{decision.kind}: {decision.detail}"
+                    decisions.append({"index": index, "rule": decision.rule, "detail": summary})
+    finally:
+        contacts.save()
     return result
+
+
+_REFUSED: Any = object()
+"""The user id :func:`_checked` answers for a refused item."""
+
+
+def _checked(
+    kind: str,
+    item: Any,
+    s: Settings,
+    validators: Validators | None,
+    check_depth: bool,
+    audiences: dict[str, bool],
+    txn: Txn,
+    key: str,
+    index: int,
+    result: BatchResult,
+) -> tuple[Any, str | None, JSON | None]:
+    """:func:`_check_item`, with a refusal recorded in ``result`` (user id ``_REFUSED``)."""
+    try:
+        return _check_item(kind, item, s, validators, check_depth, audiences, txn, key)
+    except ItemError as exc:
+        result.fail(index, exc.status, exc.message, exc.rule)
+        return _REFUSED, None, None
 
 
 def _store_activity(

@@ -110,17 +110,33 @@ class Txn(ABC):
     def contact_by_anon(self, key: str, anonymous_id: str) -> Contact | None:
         """Return the contact that owns ``anonymous_id``."""
 
-    wants_prefetch: bool = False
-    """Whether :meth:`prefetch_contacts` does anything (callers skip gathering ids if not)."""
-
     def prefetch_contacts(  # noqa: B027 - optional hook
         self, key: str, user_ids: Iterable[str], anonymous_ids: Iterable[str]
     ) -> None:
         """Say which contacts a batch is about to look up, so a store can load them at once."""
 
+    def find_contacts(
+        self, key: str, user_ids: list[str], anonymous_ids: list[str]
+    ) -> tuple[dict[str, Contact | None], dict[str, Contact | None]]:
+        """The contacts that own these user ids and these anonymous ids, in one call per batch.
+
+        Two new dicts: id -> its contact, or ``None`` where no contact owns it. A store may
+        leave out an id it cannot hold (the caller asks :meth:`contact_by_user` or
+        :meth:`contact_by_anon` for an id it does not find).
+        """
+        return (
+            {u: self.contact_by_user(key, u) for u in user_ids},
+            {a: self.contact_by_anon(key, a) for a in anonymous_ids},
+        )
+
     @abstractmethod
     def save_contact(self, key: str, contact: Contact) -> None:
         """Insert or update a contact and point its ids at it."""
+
+    def save_contacts(self, key: str, contacts: list[Contact]) -> None:
+        """:meth:`save_contact` for each contact, in order (one call per batch)."""
+        for contact in contacts:
+            self.save_contact(key, contact)
 
     @abstractmethod
     def delete_contact(self, key: str, contact_id: str) -> None:

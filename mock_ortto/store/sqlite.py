@@ -238,8 +238,6 @@ class _SQLiteTxn(Txn):
     before any other query of those tables: every read sees every write before it.
     """
 
-    wants_prefetch = True
-
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._c = conn.cursor()  # one cursor per transaction: cheaper than conn.execute
         self._audiences: dict[tuple[str, str], Audience] = {}
@@ -492,6 +490,25 @@ class _SQLiteTxn(Txn):
                 for contact_id, data, value in self._c.execute(query, (key, *chunk)):
                     index[(key, value)] = contact_id
                     self._loaded(key, contact_id, data)
+
+    def find_contacts(
+        self, key: str, user_ids: list[str], anonymous_ids: list[str]
+    ) -> tuple[dict[str, Contact | None], dict[str, Contact | None]]:
+        """:meth:`prefetch_contacts`, then the contacts it found (ids SQLite cannot bind are
+        left out)."""
+        self.prefetch_contacts(key, user_ids, anonymous_ids)
+        return self._found(self._users, key, user_ids), self._found(self._anons, key, anonymous_ids)
+
+    def _found(
+        self, index: dict[tuple[str, str], str | None], key: str, values: list[str]
+    ) -> dict[str, Contact | None]:
+        found: dict[str, Contact | None] = {}
+        for value in values:
+            slot = (key, value)
+            if slot in index:
+                contact_id = index[slot]
+                found[value] = None if contact_id is None else self._contacts.get((key, contact_id))
+        return found
 
     def save_contact(self, key: str, contact: Contact) -> None:
         self._touch(key)
