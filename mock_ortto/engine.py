@@ -51,10 +51,11 @@ class BatchContacts:
     follow every change the merge rule makes, and an id missing from them is asked of the
     store, so a batch resolves each item exactly as if the items before it had been saved
     one by one. :meth:`save` writes every contact the batch touched, new ones in creation
-    order.
+    order. The timeline events of the batch's membership instructions wait in ``timeline``
+    too (written before a merge moves a contact's events, and by :meth:`save`).
     """
 
-    __slots__ = ("anons", "key", "now", "touched", "txn", "users")
+    __slots__ = ("anons", "key", "now", "timeline", "touched", "txn", "users")
 
     def __init__(
         self, txn: Txn, key: str, now: float, user_ids: list[str], anonymous_ids: list[str]
@@ -66,6 +67,7 @@ class BatchContacts:
         self.users: dict[str, Contact | None] = users
         self.anons: dict[str, Contact | None] = anons
         self.touched: dict[str, Contact] = {}
+        self.timeline: list[TimelineEvent] = []
 
     def by_user(self, user_id: str) -> Contact | None:
         """The contact owning ``user_id``, as the batch has left it so far."""
@@ -122,9 +124,15 @@ class BatchContacts:
         return by_user
 
     def save(self) -> None:
-        """Write every contact the batch touched."""
+        """Write every contact the batch touched, and the waiting timeline events."""
         if self.touched:
             self.txn.save_contacts(self.key, list(self.touched.values()))
+        self._write_timeline()
+
+    def _write_timeline(self) -> None:
+        if self.timeline:
+            self.txn.add_timeline_events(self.key, self.timeline)
+            self.timeline.clear()  # in place: the batch loop holds this list
 
     def _new(self) -> Contact:
         txn, key, now = self.txn, self.key, self.now
@@ -146,6 +154,7 @@ class BatchContacts:
     def _merge(self, survivor: Contact, absorbed: Contact) -> None:
         """Fold an anonymous-only contact into the contact that owns the user id."""
         txn, key, now = self.txn, self.key, self.now
+        self._write_timeline()  # the absorbed contact's events move with it
         for anon in absorbed.anonymous_ids:
             if anon not in survivor.anonymous_ids:
                 survivor.anonymous_ids.append(anon)
@@ -191,24 +200,6 @@ def _merge_values(target: JSON, values: JSON) -> None:
 
 
 # --- memberships ------------------------------------------------------------------------
-
-
-def apply_membership(
-    txn: Txn, key: str, audience_id: str, contact_id: str, mode: str, now: float, s: Settings
-) -> churn.Decision:
-    """Apply one add/remove instruction through the churn policy and record it."""
-    m = txn.membership(key, audience_id, contact_id)
-    if m is None:
-        m = Membership(audience_id=audience_id, contact_id=contact_id, updated_at=now)
-    decision = churn.decide(m, mode, now, s)
-    txn.save_membership(key, m)
-    txn.add_timeline(
-        key,
-        TimelineEvent(
-            audience_id, contact_id, now, decision.kind, mode, decision.rule, decision.detail
-        ),
-    )
-    return decision
 
 
 def reconciliation_due(txn: Txn, now: float, s: Settings) -> bool:
@@ -370,6 +361,8 @@ def process_batch(
     anons = contacts.anons
     touched = contacts.touched
     resolve = contacts.resolve
+    timeline = contacts.timeline
+    membership, save_membership, decide = txn.membership, txn.save_membership, churn.decide
     # Most instructions of a batch end in the same (immutable) decision: its journal wording
     # is built once per run of equal decisions.
     last: churn.Decision | None = None
@@ -426,9 +419,23 @@ def process_batch(
             touched[contact.id] = contact
             if tracking:
                 _store_activity(txn, key, contact, item, now, index, result)
-            if audience is not None:
-                decision = apply_membership(
-                    txn, key, audience["id"], contact.id, audience["mode"], now, s
+            if audience is not None:  # through the churn policy, recorded on the timeline
+                audience_id, mode, contact_id = audience["id"], audience["mode"], contact.id
+                m = membership(key, audience_id, contact_id)
+                if m is None:
+                    m = Membership(audience_id=audience_id, contact_id=contact_id, updated_at=now)
+                decision = decide(m, mode, now, s)
+                save_membership(key, m)
+                timeline.append(
+                    TimelineEvent(
+                        audience_id,
+                        contact_id,
+                        now,
+                        decision.kind,
+                        mode,
+                        decision.rule,
+                        decision.detail,
+                    )
                 )
                 if decision.kind != "entered" and decision.kind != "exited":
                     if decision is not last:

@@ -211,6 +211,11 @@ class Txn(ABC):
     def add_timeline(self, key: str, event: TimelineEvent) -> None:
         """Append a membership timeline event."""
 
+    def add_timeline_events(self, key: str, events: list[TimelineEvent]) -> None:
+        """:meth:`add_timeline` for each event, in order (one call per batch)."""
+        for event in events:
+            self.add_timeline(key, event)
+
     @abstractmethod
     def timeline(
         self,

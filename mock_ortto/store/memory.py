@@ -313,6 +313,9 @@ class _MemoryTxn(Txn):
     def add_timeline(self, key: str, event: TimelineEvent) -> None:
         (self._s.accounts.get(key) or self._acct(key)).timeline.append(event)
 
+    def add_timeline_events(self, key: str, events: list[TimelineEvent]) -> None:
+        self._acct(key).timeline.extend(events)
+
     def timeline(
         self,
         key: str,
