@@ -337,11 +337,14 @@ def process_batch(
     validators: Validators,
     injected: dict[int, tuple[int, str]] | None = None,
     all_valid: bool | None = None,
+    nulls: bool = True,
 ) -> BatchResult:
     """Validate and apply every item; items with errors change nothing.
 
     ``all_valid`` is the result of validating the whole batch in one compiled call (done
     by the caller outside the store lock); only a failing batch is checked item by item.
+    ``nulls=False`` says that no value of the batch is ``null`` (its body never spells
+    ``null``), so traits and locations are merged without looking for one.
     The batch's contacts are found with one store call and saved with one at the end
     (:class:`BatchContacts`); the state left is that of the items applied one by one.
     """
@@ -402,13 +405,13 @@ def process_batch(
                     contact = resolve(None, anon_id)
             traits = item.get("traits")
             if traits:
-                if None in traits.values():
+                if nulls and None in traits.values():
                     _merge_values(contact.traits, traits)
                 else:
                     contact.traits.update(traits)
             location = item.get("location")
             if location:
-                if None in location.values():
+                if nulls and None in location.values():
                     _merge_values(contact.location, location)
                 else:
                     contact.location.update(location)

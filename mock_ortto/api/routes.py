@@ -185,6 +185,7 @@ def _run(handler: Handler, *, has_body: bool, prepare: Prepare = _raw_body) -> R
 class _Parsed:
     items: list[Any]
     all_valid: bool
+    nulls: bool  # whether the body may hold a null value (it spells ``null`` somewhere)
 
 
 def _prepare_batch(kind: str) -> Prepare:
@@ -204,7 +205,7 @@ def _prepare_batch(kind: str) -> Prepare:
                 rule="payload.json_array",
             )
         valid = _ctx().validators.batch_valid(schema, body) and not may_hold_lone_surrogates(raw)
-        return _Parsed(body, valid)
+        return _Parsed(body, valid, b"null" in raw)
 
     return prepare
 
@@ -226,7 +227,16 @@ def _batch(kind: str) -> Handler:
                 rule="payload.max_items",
             )
         result = engine.process_batch(
-            txn, key, kind, items, now, settings, _ctx().validators, injected, parsed.all_valid
+            txn,
+            key,
+            kind,
+            items,
+            now,
+            settings,
+            _ctx().validators,
+            injected,
+            parsed.all_valid,
+            parsed.nulls,
         )
         outcome = _Outcome({"errors": result.errors}, items=len(items))
         if result.errors:  # the header says when items were refused
@@ -281,22 +291,33 @@ def me() -> Response:
     return _run(_me, has_body=False)
 
 
+_BATCHES: dict[str, tuple[Handler, Prepare]] = {
+    kind: (_batch(kind), _prepare_batch(kind)) for kind in ITEM_SCHEMAS
+}
+"""The handler and body preparation of each batch endpoint, built once."""
+
+
+def _run_batch(kind: str) -> Response:
+    handler, prepare = _BATCHES[kind]
+    return _run(handler, has_body=True, prepare=prepare)
+
+
 @api_blueprint.post("/identify", provide_automatic_options=False)
 def identify() -> Response:
     """Upsert contacts."""
-    return _run(_batch("identify"), has_body=True, prepare=_prepare_batch("identify"))
+    return _run_batch("identify")
 
 
 @api_blueprint.post("/track", provide_automatic_options=False)
 def track() -> Response:
     """Track activities."""
-    return _run(_batch("track"), has_body=True, prepare=_prepare_batch("track"))
+    return _run_batch("track")
 
 
 @api_blueprint.put("/audiences/members", provide_automatic_options=False)
 def audience_members() -> Response:
     """Add or remove audience members."""
-    return _run(_batch("members"), has_body=True, prepare=_prepare_batch("members"))
+    return _run_batch("members")
 
 
 @api_blueprint.post("/audiences/create", provide_automatic_options=False)
