@@ -187,11 +187,12 @@ class BatchContacts:
         txn.delete_contact(key, absorbed.id)
 
 
-def _merge_values(target: JSON, values: JSON) -> None:
-    """Copy ``values`` into ``target``; a ``null`` value removes the key.
-
-    Callers take the common case (no ``null``: one ``dict.update``) themselves.
-    """
+def _merge_values(target: JSON, values: JSON, nulls: bool) -> None:
+    """Copy ``values`` into ``target``; a ``null`` value removes the key (``nulls=False``:
+    the caller knows there is none)."""
+    if not nulls or None not in values.values():  # the common case: one C-level update
+        target.update(values)
+        return
     for name, value in values.items():
         if value is None:
             target.pop(name, None)
@@ -262,6 +263,10 @@ def create_or_get_audience(txn: Txn, key: str, name: str, now: float) -> tuple[A
 # --- batches ----------------------------------------------------------------------------
 
 
+_REFUSED: Any = object()
+"""The user id :func:`_check_item` answers for a refused item."""
+
+
 def _check_item(
     kind: str,
     item: Any,
@@ -271,33 +276,39 @@ def _check_item(
     audiences: dict[str, bool],
     txn: Txn,
     key: str,
-) -> tuple[str | None, str | None, JSON | None]:
-    """The item's user id, anonymous id and audience instruction; raises :class:`ItemError`.
+    index: int,
+    result: BatchResult,
+) -> tuple[Any, str | None, JSON | None]:
+    """The item's user id, anonymous id and audience instruction; a refusal is recorded in
+    ``result`` and answered with the user id ``_REFUSED``.
 
     ``audiences`` remembers, for the batch, whether each audience id exists (no item of a
     batch creates one), so the store is asked once per audience.
     """
-    if validators is not None:
-        validators.check_item(ITEM_SCHEMAS[kind], item)
-    user_id = item.get("user_id") or None
-    anon_id = item.get("anonymous_id") or None
-    if user_id is None and anon_id is None:
-        raise ItemError(400, "item needs a non-empty user_id or anonymous_id", "item.identity")
-    if check_depth:
-        for name in _NESTED_FIELDS:
-            value = item.get(name)
-            if value and type(value) is dict and depth_exceeds(value, s.max_depth):
-                raise ItemError(
-                    400, f"item.{name} nests deeper than {s.max_depth} levels", "payload.max_depth"
-                )
-    audience = item.get("audience")
-    if audience is not None:
-        audience_id = audience["id"]
-        known = audiences.get(audience_id)
-        if known is None:
-            known = audiences[audience_id] = txn.audience(key, audience_id) is not None
-        if not known:
-            raise ItemError(404, f"audience {audience_id} not found", "item.audience_unknown")
+    try:
+        if validators is not None:
+            validators.check_item(ITEM_SCHEMAS[kind], item)
+        user_id = item.get("user_id") or None
+        anon_id = item.get("anonymous_id") or None
+        if user_id is None and anon_id is None:
+            raise ItemError(400, "item needs a non-empty user_id or anonymous_id", "item.identity")
+        if check_depth:
+            for name in _NESTED_FIELDS:
+                value = item.get(name)
+                if value and type(value) is dict and depth_exceeds(value, s.max_depth):
+                    message = f"item.{name} nests deeper than {s.max_depth} levels"
+                    raise ItemError(400, message, "payload.max_depth")
+        audience = item.get("audience")
+        if audience is not None:
+            audience_id = audience["id"]
+            known = audiences.get(audience_id)
+            if known is None:
+                known = audiences[audience_id] = txn.audience(key, audience_id) is not None
+            if not known:
+                raise ItemError(404, f"audience {audience_id} not found", "item.audience_unknown")
+    except ItemError as exc:
+        result.fail(index, exc.status, exc.message, exc.rule)
+        return _REFUSED, None, None
     return user_id, anon_id, audience
 
 
@@ -377,7 +388,7 @@ def process_batch(
                 fail(index, status, message, "fault.injected")
                 continue
             if checked_here:
-                user_id, anon_id, audience = _checked(
+                user_id, anon_id, audience = _check_item(
                     kind, item, s, per_item, check_depth, audiences, txn, key, index, result
                 )
                 if user_id is _REFUSED:
@@ -389,7 +400,7 @@ def process_batch(
                 if (user_id is None and anon_id is None) or (
                     audience is not None and audiences.get(audience["id"]) is not True
                 ):
-                    user_id, anon_id, audience = _checked(
+                    user_id, anon_id, audience = _check_item(
                         kind, item, s, None, False, audiences, txn, key, index, result
                     )
                     if user_id is _REFUSED:
@@ -405,16 +416,10 @@ def process_batch(
                     contact = resolve(None, anon_id)
             traits = item.get("traits")
             if traits:
-                if nulls and None in traits.values():
-                    _merge_values(contact.traits, traits)
-                else:
-                    contact.traits.update(traits)
+                _merge_values(contact.traits, traits, nulls)
             location = item.get("location")
             if location:
-                if nulls and None in location.values():
-                    _merge_values(contact.location, location)
-                else:
-                    contact.location.update(location)
+                _merge_values(contact.location, location, nulls)
             ip = item.get("ip")
             if ip is not None:
                 contact.ip = ip
@@ -448,30 +453,6 @@ def process_batch(
     finally:
         contacts.save()
     return result
-
-
-_REFUSED: Any = object()
-"""The user id :func:`_checked` answers for a refused item."""
-
-
-def _checked(
-    kind: str,
-    item: Any,
-    s: Settings,
-    validators: Validators | None,
-    check_depth: bool,
-    audiences: dict[str, bool],
-    txn: Txn,
-    key: str,
-    index: int,
-    result: BatchResult,
-) -> tuple[Any, str | None, JSON | None]:
-    """:func:`_check_item`, with a refusal recorded in ``result`` (user id ``_REFUSED``)."""
-    try:
-        return _check_item(kind, item, s, validators, check_depth, audiences, txn, key)
-    except ItemError as exc:
-        result.fail(index, exc.status, exc.message, exc.rule)
-        return _REFUSED, None, None
 
 
 def _store_activity(
