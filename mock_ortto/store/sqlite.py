@@ -16,7 +16,7 @@ import os
 import sqlite3
 import sys
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, is_dataclass
 from typing import Any
@@ -217,7 +217,16 @@ def _numbered_insert(table: str, columns: str) -> str:
 _SAVE_CONTACT = _numbered_insert("contacts", "key, id, data") + (
     " ON CONFLICT (key, id) DO UPDATE SET data = excluded.data"
 )
+_UPDATE_CONTACT = "UPDATE contacts SET data = ? WHERE key = ? AND id = ?"
 _ADD_ACTIVITY = _numbered_insert("activities", "key, contact_id, data")
+_SAVE_MEMBERSHIP = (
+    "INSERT INTO memberships VALUES (?, ?, ?, ?, ?) ON CONFLICT (key, audience_id, contact_id)"
+    " DO UPDATE SET pending = excluded.pending, data = excluded.data"
+)
+_UPDATE_MEMBERSHIP = (
+    "UPDATE memberships SET pending = ?, data = ? WHERE key = ? AND audience_id = ?"
+    " AND contact_id = ?"
+)
 
 
 def _contact(data: str) -> Contact:
@@ -228,36 +237,102 @@ def _membership(data: str) -> Membership:
     return Membership(**_loads(data))
 
 
+_CACHE_RECORDS = 32_768
+"""Most contacts plus memberships a process keeps decoded between transactions; beyond it
+the records are dropped at the start of the next transaction (and read again as needed)."""
+
+
+class _Records:
+    """Records a process has read or written, decoded, kept between its write transactions.
+
+    Only write transactions use it, one at a time (under the writer lock), all on one
+    connection: ``PRAGMA data_version`` on that connection changes when any other connection
+    (another process, another program) commits, and then everything here is dropped. A
+    transaction that rolls back drops it too (the engine changes records in place).
+    """
+
+    def __init__(self) -> None:
+        self.version: int | None = None
+        self.audiences: dict[tuple[str, str], Audience] = {}
+        self.touched: set[str] = set()
+        # The user and anonymous ids each loaded contact has in the file, so that saving it
+        # rewrites only the index rows that changed.
+        self.indexed: dict[tuple[str, str], tuple[str | None, tuple[str, ...]]] = {}
+        # (key, contact id) -> the contact, or None where it is known not to exist.
+        self.contacts: dict[tuple[str, str], Contact | None] = {}
+        # (key, user id) and (key, anonymous id) -> contact id, or None: known to be unused.
+        self.users: dict[tuple[str, str], str | None] = {}
+        self.anons: dict[tuple[str, str], str | None] = {}
+        # (key, audience id, contact id) -> the membership, or None where there is none.
+        self.members: dict[tuple[str, str, str], Membership | None] = {}
+        self.seqs: dict[tuple[str, str], int] = {}
+        self.seen: set[tuple[str, str, str]] = set()  # (key, message id, timestamp) stored
+        self.meta: dict[str, str | None] = {}  # meta rows read or written (None: no row)
+        # Contacts and memberships known to have a row in the file: saved with an UPDATE.
+        self.stored: set[tuple[str, str]] = set()
+        self.stored_members: set[tuple[str, str, str]] = set()
+
+    def clear(self) -> None:
+        """Forget every record (a reset, or the file is not as this process left it)."""
+        for kept in (
+            self.audiences,
+            self.touched,
+            self.indexed,
+            self.contacts,
+            self.users,
+            self.anons,
+            self.members,
+            self.seqs,
+            self.seen,
+            self.meta,
+            self.stored,
+            self.stored_members,
+        ):
+            kept.clear()
+
+    def check(self, version: int) -> None:
+        """Keep the records if the file is as this process left it (and they are not many)."""
+        many = len(self.contacts) + len(self.members) + len(self.seen) > _CACHE_RECORDS
+        if version != self.version or many:
+            self.clear()
+            self.version = version
+
+    def forget(self) -> None:
+        """Forget every record and the version (a transaction rolled back)."""
+        self.clear()
+        self.version = None
+
+
 class _SQLiteTxn(Txn):
     """One transaction. What a batch reads and writes item by item stays in memory.
 
-    Each contact and membership is one object per transaction (as in the memory store), so
-    an item that finds the same contact by user id and by anonymous id decodes it once.
+    Each contact and membership is one object (as in the memory store), so an item that
+    finds the same contact by user id and by anonymous id decodes it once; write
+    transactions share these objects with the next ones of the process (:class:`_Records`).
     Saved contacts and memberships, new activities and timeline events, and sequence values
     are written by :meth:`flush`, one ``executemany`` per statement, before the commit and
     before any other query of those tables: every read sees every write before it.
     """
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, records: _Records | None = None) -> None:
+        self.connection = conn
         self._c = conn.cursor()  # one cursor per transaction: cheaper than conn.execute
-        self._audiences: dict[tuple[str, str], Audience] = {}
-        self._touched: set[str] = set()
-        # The user and anonymous ids each loaded contact had, so that saving it rewrites
-        # only the index rows that changed.
-        self._indexed: dict[tuple[str, str], tuple[str | None, tuple[str, ...]]] = {}
-        # (key, contact id) -> the contact, or None where it is known not to exist.
-        self._contacts: dict[tuple[str, str], Contact | None] = {}
-        # (key, user id) and (key, anonymous id) -> contact id, or None: known to be unused.
-        self._users: dict[tuple[str, str], str | None] = {}
-        self._anons: dict[tuple[str, str], str | None] = {}
+        r = records if records is not None else _Records()
+        self._r = r
+        self._audiences = r.audiences
+        self._touched = r.touched
+        self._indexed = r.indexed
+        self._contacts = r.contacts
+        self._users = r.users
+        self._anons = r.anons
+        self._members = r.members
+        self._seqs = r.seqs
+        self._seen = r.seen
         self._unsaved: dict[tuple[str, str], Contact] = {}
-        # (key, audience id, contact id) -> the membership, or None where there is none.
-        self._members: dict[tuple[str, str, str], Membership | None] = {}
         self._unsaved_members: dict[tuple[str, str, str], Membership] = {}
         self._member_audiences: set[tuple[str, str]] = set()  # (key, audience id) prefetched
-        self._seqs: dict[tuple[str, str], int] = {}
         self._unsaved_seqs: set[tuple[str, str]] = set()
-        self._seen: set[tuple[str, str, str]] = set()  # (key, message id, timestamp) added
+        self._batch: dict[tuple[str, str], None] = {}  # (key, contact id) the batch names
         self._rows: dict[str, list[tuple[Any, ...]]] = {}  # statement -> rows to insert
 
     def _later(self, sql: str, row: tuple[Any, ...]) -> None:
@@ -272,26 +347,40 @@ class _SQLiteTxn(Txn):
         self._contacts[slot] = contact
         if contact is not None:
             self._indexed[slot] = (contact.user_id, tuple(contact.anonymous_ids))
+            self._r.stored.add(slot)
         return contact
 
     def flush(self) -> None:
         """Write what was saved since the last flush, in the order it was saved."""
         if self._unsaved:
-            self._c.executemany(
-                _SAVE_CONTACT,
-                [(key, contact.id, _dumps(contact)) for (key, _), contact in self._unsaved.items()],
-            )
+            stored = self._r.stored
+            updates, inserts = [], []
+            for slot, contact in self._unsaved.items():
+                if slot in stored:
+                    updates.append((_dumps(contact), slot[0], contact.id))
+                else:
+                    inserts.append((slot[0], contact.id, _dumps(contact)))
+                    stored.add(slot)
+            # New rows first: a contact saved twice within a flush is one row of its own.
+            if inserts:
+                self._c.executemany(_SAVE_CONTACT, inserts)
+            if updates:
+                self._c.executemany(_UPDATE_CONTACT, updates)
             self._unsaved.clear()
         if self._unsaved_members:
-            self._c.executemany(
-                "INSERT INTO memberships VALUES (?, ?, ?, ?, ?)"
-                " ON CONFLICT (key, audience_id, contact_id) DO UPDATE SET"
-                " pending = excluded.pending, data = excluded.data",
-                [
-                    (key, aud, cid, 1 if m.pending is not None else 0, _dumps(m))
-                    for (key, aud, cid), m in self._unsaved_members.items()
-                ],
-            )
+            stored_members = self._r.stored_members
+            changed, added = [], []
+            for member_slot, m in self._unsaved_members.items():
+                pending = 1 if m.pending is not None else 0
+                if member_slot in stored_members:
+                    changed.append((pending, _dumps(m), *member_slot))
+                else:
+                    added.append((*member_slot, pending, _dumps(m)))
+                    stored_members.add(member_slot)
+            if added:
+                self._c.executemany(_SAVE_MEMBERSHIP, added)
+            if changed:
+                self._c.executemany(_UPDATE_MEMBERSHIP, changed)
             self._unsaved_members.clear()
         if self._unsaved_seqs:
             self._c.executemany(
@@ -308,10 +397,15 @@ class _SQLiteTxn(Txn):
         return None if row is None else row[0]
 
     def _meta(self, name: str) -> str | None:
+        meta = self._r.meta
+        if name in meta:
+            return meta[name]
         value: str | None = self._one("SELECT value FROM meta WHERE name = ?", name)
+        meta[name] = value
         return value
 
     def _set_meta(self, name: str, value: str | None) -> None:
+        self._r.meta[name] = value
         if value is None:
             self._c.execute("DELETE FROM meta WHERE name = ?", (name,))
         else:
@@ -400,19 +494,8 @@ class _SQLiteTxn(Txn):
 
     def reset(self, key: str | None) -> None:
         self.flush()
-        for cache in (
-            self._audiences,
-            self._indexed,
-            self._contacts,
-            self._users,
-            self._anons,
-            self._members,
-            self._member_audiences,
-            self._seqs,
-            self._seen,
-            self._touched,
-        ):
-            cache.clear()
+        self._r.clear()
+        self._member_audiences.clear()
         if key is None:
             _script(self._c, _NO_TRIGGERS)
             for table in (*_ACCOUNT_TABLES, "journal"):
@@ -475,12 +558,22 @@ class _SQLiteTxn(Txn):
     def prefetch_contacts(
         self, key: str, user_ids: Iterable[str], anonymous_ids: Iterable[str]
     ) -> None:
-        """Load the contacts of these ids in a few queries instead of one per item."""
+        """Load the contacts of these ids in a few queries instead of one per item (those
+        the process already holds in none)."""
+        batch = self._batch
         for index, values, sql in (
             (self._users, user_ids, _BY_USER),
             (self._anons, anonymous_ids, _BY_ANON),
         ):
-            wanted = [v for v in dict.fromkeys(values) if (key, v) not in index and _bindable(v)]
+            wanted = []
+            for value in dict.fromkeys(values):
+                slot = (key, value)
+                if slot in index:
+                    known = index[slot]
+                    if known is not None:
+                        batch[(key, known)] = None
+                elif _bindable(value):
+                    wanted.append(value)
             for start in range(0, len(wanted), _IN_CHUNK):
                 chunk = wanted[start : start + _IN_CHUNK]
                 for value in chunk:
@@ -490,6 +583,7 @@ class _SQLiteTxn(Txn):
                 for contact_id, data, value in self._c.execute(query, (key, *chunk)):
                     index[(key, value)] = contact_id
                     self._loaded(key, contact_id, data)
+                    batch[(key, contact_id)] = None
 
     def find_contacts(
         self, key: str, user_ids: list[str], anonymous_ids: list[str]
@@ -505,9 +599,13 @@ class _SQLiteTxn(Txn):
         found: dict[str, Contact | None] = {}
         for value in values:
             slot = (key, value)
-            if slot in index:
-                contact_id = index[slot]
-                found[value] = None if contact_id is None else self._contacts.get((key, contact_id))
+            if slot not in index:
+                continue
+            contact_id = index[slot]
+            if contact_id is None:
+                found[value] = None
+            elif (contact := self._contacts.get((key, contact_id))) is not None:
+                found[value] = contact  # else left out: the engine asks for it by id
         return found
 
     def save_contact(self, key: str, contact: Contact) -> None:
@@ -533,12 +631,17 @@ class _SQLiteTxn(Txn):
     def delete_contact(self, key: str, contact_id: str) -> None:
         slot = (key, contact_id)
         self._unsaved.pop(slot, None)
+        contact = self._contacts.get(slot)
         self._contacts[slot] = None
-        self._indexed.pop(slot, None)
-        for index in (self._users, self._anons):
-            for found, owner in index.items():
-                if owner == contact_id and found[0] == key:
-                    index[found] = None
+        self._r.stored.discard(slot)
+        user_id, anons = self._indexed.pop(slot, (None, ()))
+        users: tuple[str | None, ...] = (user_id,)
+        if contact is not None:  # the ids it has now and those it has in the file
+            users, anons = (user_id, contact.user_id), (*anons, *contact.anonymous_ids)
+        for index, values in ((self._users, users), (self._anons, anons)):
+            for value in values:
+                if value is not None and index.get((key, value)) == contact_id:
+                    index[(key, value)] = None
         self._c.execute("DELETE FROM contacts WHERE key = ? AND id = ?", (key, contact_id))
         self._c.execute("DELETE FROM users WHERE key = ? AND contact_id = ?", (key, contact_id))
         self._c.execute("DELETE FROM anons WHERE key = ? AND contact_id = ?", (key, contact_id))
@@ -580,15 +683,19 @@ class _SQLiteTxn(Txn):
         return 0 if found is None else int(found)
 
     def activity_seen(self, key: str, message_id: str, timestamp: str) -> bool:
-        return (key, message_id, timestamp) in self._seen or (
-            self._one(
-                "SELECT 1 FROM seen WHERE key = ? AND message_id = ? AND ts = ?",
-                key,
-                message_id,
-                timestamp,
-            )
-            is not None
+        slot = (key, message_id, timestamp)
+        if slot in self._seen:
+            return True
+        found = self._one(
+            "SELECT 1 FROM seen WHERE key = ? AND message_id = ? AND ts = ?",
+            key,
+            message_id,
+            timestamp,
         )
+        if found is None:
+            return False
+        self._seen.add(slot)
+        return True
 
     def add_activity(self, key: str, activity: Activity) -> None:
         self._touch(key)
@@ -660,7 +767,8 @@ class _SQLiteTxn(Txn):
         """Load the memberships in this audience of every contact loaded so far (a batch's
         contacts, see :meth:`prefetch_contacts`) in a few queries instead of one per item."""
         self._member_audiences.add((key, audience_id))
-        ids = [cid for (k, cid), found in self._contacts.items() if k == key and found]
+        members = self._members
+        ids = [cid for k, cid in self._batch if k == key and (key, audience_id, cid) not in members]
         for start in range(0, len(ids), _IN_CHUNK):
             chunk = ids[start : start + _IN_CHUNK]
             rows = dict(
@@ -672,9 +780,12 @@ class _SQLiteTxn(Txn):
             )
             for contact_id in chunk:
                 slot = (key, audience_id, contact_id)
-                if slot not in self._members:  # what this transaction saved stays
-                    data = rows.get(contact_id)
-                    self._members[slot] = None if data is None else _membership(data)
+                data = rows.get(contact_id)
+                if data is None:
+                    members[slot] = None
+                else:
+                    members[slot] = _membership(data)
+                    self._r.stored_members.add(slot)
 
     def membership(self, key: str, audience_id: str, contact_id: str) -> Membership | None:
         slot = (key, audience_id, contact_id)
@@ -689,6 +800,8 @@ class _SQLiteTxn(Txn):
             contact_id,
         )
         found = self._members[slot] = None if data is None else _membership(data)
+        if found is not None:
+            self._r.stored_members.add(slot)
         return found
 
     def save_membership(self, key: str, membership: Membership) -> None:
@@ -698,7 +811,9 @@ class _SQLiteTxn(Txn):
 
     def delete_membership(self, key: str, audience_id: str, contact_id: str) -> None:
         self.flush()
-        self._members[(key, audience_id, contact_id)] = None
+        slot = (key, audience_id, contact_id)
+        self._members[slot] = None
+        self._r.stored_members.discard(slot)
         self._c.execute(
             "DELETE FROM memberships WHERE key = ? AND audience_id = ? AND contact_id = ?",
             (key, audience_id, contact_id),
@@ -799,19 +914,24 @@ def _why(path: str, exc: sqlite3.Error) -> str:
     return str(exc)
 
 
-class _WriterLock:
-    """The write lock of one database file, taken before ``BEGIN IMMEDIATE``.
+class _Writer:
+    """The write lock of one database file, and the one connection a process writes with.
 
     A thread lock orders the threads of this process; an exclusive ``flock`` on the database
     file (a lock SQLite itself never takes) orders processes. The kernel drops the ``flock``
-    of a killed process, so a ``kill -9`` never leaves the file locked.
+    of a killed process, so a ``kill -9`` never leaves the file locked. Every write
+    transaction of the process runs on the same connection, so the records it keeps between
+    transactions (:class:`_Records`) can be checked against ``PRAGMA data_version``.
     """
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, connect: Callable[[], sqlite3.Connection]) -> None:
         self._path = path
+        self._connect = connect
         self._pid = os.getpid()
         self._thread_lock = threading.Lock()
         self._fd: int | None = None
+        self._conn: sqlite3.Connection | None = None
+        self._records = _Records()
 
     def _for_this_process(self) -> None:
         if self._pid != os.getpid():  # forked (gunicorn workers): nothing is inherited
@@ -820,30 +940,40 @@ class _WriterLock:
             self._pid = os.getpid()
             self._thread_lock = threading.Lock()
             self._fd = None
+            self._conn = None  # the parent's connection is never used (nor closed) here
+            self._records = _Records()
 
     @contextmanager
-    def held(self) -> Iterator[None]:
-        """Hold the lock for the block."""
+    def held(self) -> Iterator[tuple[sqlite3.Connection, _Records]]:
+        """Hold the lock for the block; yield the writing connection and its records."""
         self._for_this_process()
         with self._thread_lock:
+            if self._conn is None:
+                self._conn = self._connect()
+                self._records = _Records()
             if sys.platform == "win32":  # no flock: SQLite's busy handler orders processes
-                yield
+                yield self._conn, self._records
                 return
             fd = self._fd
             if fd is None:
                 fd = self._fd = os.open(self._path, os.O_RDONLY | os.O_CLOEXEC)
             fcntl.flock(fd, fcntl.LOCK_EX)
             try:
-                yield
+                yield self._conn, self._records
             finally:
                 fcntl.flock(fd, fcntl.LOCK_UN)
 
     def close(self) -> None:
-        """Close the file descriptor kept for ``flock`` (reopened if a writer comes later)."""
+        """Close the connection and the descriptor kept for ``flock`` (both reopened if a
+        writer comes later)."""
         with self._thread_lock:
-            if self._fd is not None and self._pid == os.getpid():
-                os.close(self._fd)
-                self._fd = None
+            if self._pid == os.getpid():
+                if self._fd is not None:
+                    os.close(self._fd)
+                    self._fd = None
+                if self._conn is not None:
+                    self._conn.close()
+                    self._conn = None
 
 
 class SQLiteStore(Store):
@@ -854,46 +984,51 @@ class SQLiteStore(Store):
     def __init__(self, path: str) -> None:
         self.path = path
         self._local = threading.local()
-        self._writer = _WriterLock(path)
+        self._writer = _Writer(path, self._connect)
         try:
-            with self.transaction():
-                _upgrade(self._conn(), path)
+            with self.transaction() as txn:
+                assert isinstance(txn, _SQLiteTxn)
+                _upgrade(txn.connection, path)
         except sqlite3.Error as exc:
             raise OSError(f"cannot open SQLite file {path}: {_why(path, exc)}") from None
 
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA busy_timeout=60000")
+        conn.execute("PRAGMA cache_size=-65536")  # 64 MiB of pages: large stores stay fast
+        # A checkpoint (WAL pages copied into the file, then fsync) every 10000 pages rather
+        # than 1000: a batch that rewrites pages scattered over a large store no longer pays
+        # for one on almost every commit, and a page rewritten often is copied once.
+        conn.execute("PRAGMA wal_autocheckpoint=10000")
+        conn.executescript(_SCHEMA)
+        return conn
+
     def _conn(self) -> sqlite3.Connection:
+        """This thread's reading connection."""
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None or getattr(self._local, "pid", None) != os.getpid():
-            conn = sqlite3.connect(
-                self.path, timeout=60, isolation_level=None, check_same_thread=False
-            )
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("PRAGMA busy_timeout=60000")
-            conn.execute("PRAGMA cache_size=-65536")  # 64 MiB of pages: large stores stay fast
-            # A checkpoint (WAL pages copied into the file, then fsync) every 10000 pages rather
-            # than 1000: a batch that rewrites pages scattered over a large store no longer pays
-            # for one on almost every commit, and a page rewritten often is copied once.
-            conn.execute("PRAGMA wal_autocheckpoint=10000")
-            conn.executescript(_SCHEMA)
-            self._local.conn = conn
+            conn = self._local.conn = self._connect()
             self._local.pid = os.getpid()
         return conn
 
     @contextmanager
     def transaction(self) -> Iterator[Txn]:
         """``BEGIN IMMEDIATE`` ... ``COMMIT`` (``ROLLBACK`` on error), under the writer lock."""
-        conn = self._conn()
-        with self._writer.held():
+        with self._writer.held() as (conn, records):
             conn.execute("BEGIN IMMEDIATE")
-            txn = _SQLiteTxn(conn)
             try:
+                records.check(conn.execute("PRAGMA data_version").fetchone()[0])
+                txn = _SQLiteTxn(conn, records)
                 yield txn
                 txn.flush()
+                conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                records.forget()
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
                 raise
-            conn.execute("COMMIT")
 
     @contextmanager
     def reading(self) -> Iterator[Txn]:
@@ -911,7 +1046,7 @@ class SQLiteStore(Store):
         return None if row is None else str(row[0])
 
     def close(self) -> None:
-        """Close this thread's connection."""
+        """Close this thread's reading connection and the writing connection."""
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is not None:
             conn.close()

@@ -126,6 +126,48 @@ def test_memberships_loaded_for_a_batch_keep_what_the_transaction_saved(
         assert [m.contact_id for m in txn.memberships(KEY)] == ["c_1", "c_2"]
 
 
+def test_records_kept_between_transactions_follow_another_writer(store: SQLiteStore) -> None:
+    other = SQLiteStore(store.path)  # its own connection: as another process would write
+    try:
+        with store.transaction() as txn:
+            txn.save_contact(KEY, Contact("c_1", user_id="u1", traits={"plan": "free"}))
+            txn.save_membership(KEY, Membership("aud_0001", "c_1", member=True))
+        with store.transaction() as txn:  # kept by this process from here on
+            kept = txn.contact_by_user(KEY, "u1")
+            assert kept is not None and kept.traits == {"plan": "free"}
+        with other.transaction() as txn:
+            changed = txn.contact_by_user(KEY, "u1")
+            assert changed is not None
+            changed.traits = {"plan": "pro"}
+            txn.save_contact(KEY, changed)
+            txn.save_contact(KEY, Contact("c_2", user_id="u2"))
+            txn.delete_membership(KEY, "aud_0001", "c_1")
+        with store.transaction() as txn:
+            found = txn.contact_by_user(KEY, "u1")
+            assert found is not None and found.traits == {"plan": "pro"}
+            assert txn.contact_by_user(KEY, "u2") is not None
+            assert txn.membership(KEY, "aud_0001", "c_1") is None
+            found.traits["seats"] = 3
+            txn.save_contact(KEY, found)  # an update of a row the other writer changed
+        with other.reading() as txn:
+            assert [c.traits for c in txn.contacts(KEY)] == [{"plan": "pro", "seats": 3}, {}]
+    finally:
+        other.close()
+
+
+def test_a_record_changed_by_a_failed_transaction_is_read_again(store: SQLiteStore) -> None:
+    with store.transaction() as txn:
+        txn.save_contact(KEY, Contact("c_1", user_id="u1"))
+    with pytest.raises(RuntimeError), store.transaction() as txn:
+        contact = txn.contact_by_user(KEY, "u1")
+        assert contact is not None
+        contact.traits["plan"] = "pro"  # as the engine changes records before saving them
+        raise RuntimeError("the request failed")
+    with store.transaction() as txn:
+        again = txn.contact_by_user(KEY, "u1")
+        assert again is not None and again.traits == {}
+
+
 @pytest.mark.slow
 def test_kill_9_under_load_loses_no_acknowledged_item(tmp_path: Path) -> None:
     """Writers commit before they answer: whatever was acknowledged survives a SIGKILL."""
