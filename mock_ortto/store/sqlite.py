@@ -32,6 +32,27 @@ from mock_ortto.store.base import Store, Txn
 
 JSON = dict[str, Any]
 
+# Version 3 forms of the tables it rebuilt: no rowid (one b-tree each), the account first in
+# the key; the numbered rows of an account (activities by ``pos``, timeline events by ``ord``)
+# are consecutive, so a page needs no index of its own.
+_REBUILT = {
+    "users": ("key TEXT, user_id TEXT, contact_id TEXT, PRIMARY KEY (key, user_id)"),
+    "anons": ("key TEXT, anon_id TEXT, contact_id TEXT, PRIMARY KEY (key, anon_id)"),
+    "seen": ("key TEXT, message_id TEXT, ts TEXT, PRIMARY KEY (key, message_id, ts)"),
+    "activities": ("key TEXT, pos INTEGER, contact_id TEXT, data TEXT, PRIMARY KEY (key, pos)"),
+    "timeline": (
+        "key TEXT, ord INTEGER, audience_id TEXT, contact_id TEXT, data TEXT,"
+        " PRIMARY KEY (key, ord)"
+    ),
+}
+
+
+def _create(table: str, name: str | None = None) -> str:
+    return f"CREATE TABLE IF NOT EXISTS {name or table} ({_REBUILT[table]}) WITHOUT ROWID;"
+
+
+# Queries filtered by contact or audience name their index (``INDEXED BY``): without
+# statistics SQLite would rather walk the account's rows in key order than look each row up.
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS accounts (key TEXT PRIMARY KEY);
@@ -41,33 +62,24 @@ CREATE TABLE IF NOT EXISTS rates (key TEXT, win INTEGER, start INTEGER, count IN
 CREATE TABLE IF NOT EXISTS journal (id INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT);
 CREATE TABLE IF NOT EXISTS contacts (key TEXT, id TEXT, data TEXT, pos INTEGER,
     PRIMARY KEY (key, id));
-CREATE TABLE IF NOT EXISTS users (key TEXT, user_id TEXT, contact_id TEXT,
-    PRIMARY KEY (key, user_id));
-CREATE TABLE IF NOT EXISTS anons (key TEXT, anon_id TEXT, contact_id TEXT,
-    PRIMARY KEY (key, anon_id));
-CREATE TABLE IF NOT EXISTS activities (ord INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT,
-    contact_id TEXT, data TEXT, pos INTEGER);
-CREATE INDEX IF NOT EXISTS activities_contact ON activities (key, contact_id);
-CREATE TABLE IF NOT EXISTS seen (key TEXT, message_id TEXT, ts TEXT,
-    PRIMARY KEY (key, message_id, ts));
+{rebuilt}
 CREATE TABLE IF NOT EXISTS audiences (ord INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT,
     id TEXT, name TEXT, data TEXT);
 CREATE UNIQUE INDEX IF NOT EXISTS audiences_id ON audiences (key, id);
 CREATE INDEX IF NOT EXISTS audiences_name ON audiences (key, name);
 CREATE TABLE IF NOT EXISTS memberships (key TEXT, audience_id TEXT, contact_id TEXT,
     pending INTEGER, data TEXT, PRIMARY KEY (key, audience_id, contact_id));
-CREATE INDEX IF NOT EXISTS memberships_pending ON memberships (pending);
-CREATE TABLE IF NOT EXISTS timeline (ord INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT,
-    audience_id TEXT, contact_id TEXT, data TEXT);
 CREATE TABLE IF NOT EXISTS counts (key TEXT, kind TEXT, n INTEGER, next INTEGER,
     PRIMARY KEY (key, kind));
 CREATE TABLE IF NOT EXISTS gaps (key TEXT, kind TEXT, pos INTEGER, PRIMARY KEY (key, kind, pos));
-"""
+""".replace("{rebuilt}", "\n".join(_create(table) for table in _REBUILT))
 
-SCHEMA_VERSION = 2
-"""Version 2 (this one) keeps record counts in ``counts`` and numbers the contacts and
-activities of each account (``pos``) so that a page at any offset is an index look-up.
-Version 1 files (no ``schema`` in ``meta``) are upgraded when opened; newer ones refused."""
+SCHEMA_VERSION = 3
+"""Version 2 keeps record counts in ``counts`` and numbers the contacts and activities of
+each account (``pos``) so that a page at any offset is an index look-up. Version 3 (this
+one) rebuilds the tables of :data:`_REBUILT` without rowid and indexes only the deferred
+memberships: fewer b-trees to write per item. Files of versions 1 (no ``schema`` in
+``meta``) and 2 are upgraded when opened; newer ones refused."""
 
 
 _NUMBERED = ("contacts", "activities")  # tables whose rows carry their account's number (pos)
@@ -95,9 +107,7 @@ UPDATE {table} SET pos = numbered.n FROM (SELECT rowid AS id,
     WHERE {table}.rowid = numbered.id;"""
 
 
-_UPGRADE = f"""
-{_numbering("contacts")}
-{_numbering("activities")}
+_COUNT = """
 INSERT OR REPLACE INTO counts SELECT key, 'contacts', COUNT(*), COUNT(*) FROM contacts GROUP BY key;
 INSERT OR REPLACE INTO counts
     SELECT key, 'activities', COUNT(*), COUNT(*) FROM activities GROUP BY key;
@@ -107,15 +117,18 @@ INSERT OR REPLACE INTO counts
 
 _INDEXES = """
 CREATE INDEX IF NOT EXISTS contacts_pos ON contacts (key, pos);
-CREATE INDEX IF NOT EXISTS activities_pos ON activities (key, pos);
+CREATE INDEX IF NOT EXISTS activities_contact ON activities (key, contact_id, pos);
 CREATE INDEX IF NOT EXISTS memberships_key ON memberships (key);
 CREATE INDEX IF NOT EXISTS memberships_audience ON memberships (key, audience_id);
 CREATE INDEX IF NOT EXISTS memberships_contact ON memberships (key, contact_id);
-DROP INDEX IF EXISTS timeline_key;
-CREATE INDEX IF NOT EXISTS timeline_account ON timeline (key);
-CREATE INDEX IF NOT EXISTS timeline_audience ON timeline (key, audience_id);
-CREATE INDEX IF NOT EXISTS timeline_contact ON timeline (key, contact_id);
+DROP INDEX IF EXISTS memberships_pending;
+CREATE INDEX IF NOT EXISTS memberships_deferred ON memberships (key, audience_id, contact_id)
+    WHERE pending = 1;
+CREATE INDEX IF NOT EXISTS timeline_audience ON timeline (key, audience_id, ord);
+CREATE INDEX IF NOT EXISTS timeline_contact ON timeline (key, contact_id, ord);
 """
+"""Run whenever a file is opened; a membership is in ``memberships_deferred`` only while
+it has a deferred instruction, so saving the others writes no index."""
 
 _COUNTED_TABLES = ("contacts", "activities", "audiences")
 _TRIGGERS = "".join(_counted(table, table) for table in _COUNTED_TABLES)
@@ -219,6 +232,7 @@ _SAVE_CONTACT = _numbered_insert("contacts", "key, id, data") + (
 )
 _UPDATE_CONTACT = "UPDATE contacts SET data = ? WHERE key = ? AND id = ?"
 _ADD_ACTIVITY = _numbered_insert("activities", "key, contact_id, data")
+_ADD_EVENT = "INSERT INTO timeline VALUES (?, ?, ?, ?, ?)"
 _SAVE_MEMBERSHIP = (
     "INSERT INTO memberships VALUES (?, ?, ?, ?, ?) ON CONFLICT (key, audience_id, contact_id)"
     " DO UPDATE SET pending = excluded.pending, data = excluded.data"
@@ -271,6 +285,7 @@ class _Records:
         # Contacts and memberships known to have a row in the file: saved with an UPDATE.
         self.stored: set[tuple[str, str]] = set()
         self.stored_members: set[tuple[str, str, str]] = set()
+        self.timeline_next: dict[str, int] = {}  # key -> the number of its next timeline event
 
     def clear(self) -> None:
         """Forget every record (a reset, or the file is not as this process left it)."""
@@ -287,6 +302,7 @@ class _Records:
             self.meta,
             self.stored,
             self.stored_members,
+            self.timeline_next,
         ):
             kept.clear()
 
@@ -334,6 +350,7 @@ class _SQLiteTxn(Txn):
         self._unsaved_seqs: set[tuple[str, str]] = set()
         self._batch: dict[tuple[str, str], None] = {}  # (key, contact id) the batch names
         self._rows: dict[str, list[tuple[Any, ...]]] = {}  # statement -> rows to insert
+        self._events: list[tuple[str, str, str, str]] = []  # timeline rows, without numbers
 
     def _later(self, sql: str, row: tuple[Any, ...]) -> None:
         self._rows.setdefault(sql, []).append(row)
@@ -391,6 +408,20 @@ class _SQLiteTxn(Txn):
         for sql, rows in self._rows.items():
             self._c.executemany(sql, rows)
         self._rows.clear()
+        if self._events:
+            self._c.executemany(_ADD_EVENT, list(self._numbered_events()))
+            self._events.clear()
+
+    def _numbered_events(self) -> Iterator[tuple[str, int, str, str, str]]:
+        """The timeline rows to write, each with the next number of its account."""
+        following = self._r.timeline_next
+        for key, audience_id, contact_id, data in self._events:
+            number = following.get(key)
+            if number is None:
+                last = self._one("SELECT MAX(ord) FROM timeline WHERE key = ?", key)
+                number = 1 if last is None else int(last) + 1
+            following[key] = number + 1
+            yield key, number, audience_id, contact_id, data
 
     def _one(self, sql: str, *args: Any) -> Any:
         row = self._c.execute(sql, args).fetchone()
@@ -710,14 +741,16 @@ class _SQLiteTxn(Txn):
     def move_activities(self, key: str, from_contact: str, to_contact: str) -> None:
         self.flush()
         rows = self._c.execute(
-            "SELECT ord, data FROM activities WHERE key = ? AND contact_id = ?", (key, from_contact)
+            "SELECT pos, data FROM activities INDEXED BY activities_contact"
+            " WHERE key = ? AND contact_id = ?",
+            (key, from_contact),
         ).fetchall()
-        for ord_, data in rows:
+        for pos, data in rows:
             record = _loads(data)
             record["contact_id"] = to_contact
             self._c.execute(
-                "UPDATE activities SET contact_id = ?, data = ? WHERE ord = ?",
-                (to_contact, _dumps(record), ord_),
+                "UPDATE activities SET contact_id = ?, data = ? WHERE key = ? AND pos = ?",
+                (to_contact, _dumps(record), key, pos),
             )
 
     def activities(
@@ -728,7 +761,8 @@ class _SQLiteTxn(Txn):
         else:
             self.flush()
             rows = self._c.execute(
-                "SELECT data FROM activities WHERE key = ? AND contact_id = ? ORDER BY ord"
+                "SELECT data FROM activities INDEXED BY activities_contact"
+                " WHERE key = ? AND contact_id = ? ORDER BY pos"
                 " LIMIT ? OFFSET ?",
                 (key, contact_id, _limit(limit), offset),
             )
@@ -837,10 +871,7 @@ class _SQLiteTxn(Txn):
 
     def add_timeline(self, key: str, event: TimelineEvent) -> None:
         self._touch(key)
-        self._later(
-            "INSERT INTO timeline (key, audience_id, contact_id, data) VALUES (?, ?, ?, ?)",
-            (key, event.audience_id, event.contact_id, _dumps(event)),
-        )
+        self._events.append((key, event.audience_id, event.contact_id, _dumps(event)))
 
     def timeline(
         self,
@@ -852,8 +883,15 @@ class _SQLiteTxn(Txn):
     ) -> list[TimelineEvent]:
         self.flush()
         where, args = _where(key, audience_id=audience_id, contact_id=contact_id)
+        index = (
+            " INDEXED BY timeline_contact"
+            if contact_id is not None
+            else " INDEXED BY timeline_audience"
+            if audience_id is not None
+            else ""
+        )
         rows = self._c.execute(
-            f"SELECT data FROM timeline{where} ORDER BY ord LIMIT ? OFFSET ?",
+            f"SELECT data FROM timeline{index}{where} ORDER BY ord LIMIT ? OFFSET ?",
             (*args, _limit(limit), offset),
         )
         return [TimelineEvent(**_loads(data)) for (data,) in rows]
@@ -861,14 +899,16 @@ class _SQLiteTxn(Txn):
     def move_timeline(self, key: str, from_contact: str, to_contact: str) -> None:
         self.flush()
         rows = self._c.execute(
-            "SELECT ord, data FROM timeline WHERE key = ? AND contact_id = ?", (key, from_contact)
+            "SELECT ord, data FROM timeline INDEXED BY timeline_contact"
+            " WHERE key = ? AND contact_id = ?",
+            (key, from_contact),
         ).fetchall()
         for ord_, data in rows:
             record = _loads(data)
             record["contact_id"] = to_contact
             self._c.execute(
-                "UPDATE timeline SET contact_id = ?, data = ? WHERE ord = ?",
-                (to_contact, _dumps(record), ord_),
+                "UPDATE timeline SET contact_id = ?, data = ? WHERE key = ? AND ord = ?",
+                (to_contact, _dumps(record), key, ord_),
             )
 
 
@@ -881,15 +921,31 @@ def _upgrade(conn: sqlite3.Connection, path: str) -> None:
             f"SQLite file {path} has store schema version {version}; this mock-ortto reads"
             f" versions up to {SCHEMA_VERSION}: upgrade mock-ortto or use another file"
         )
-    if version < SCHEMA_VERSION:
+    if version < 2:
         for table in _NUMBERED:
             columns = {name for _, name, *_ in conn.execute(f"PRAGMA table_info({table})")}
             if "pos" not in columns:
                 conn.execute(f"ALTER TABLE {table} ADD COLUMN pos INTEGER")
-        _script(conn, _UPGRADE)
+                _script(conn, _numbering(table))
+        _script(conn, _COUNT)
+    if version < 3:
+        for table in _REBUILT:
+            _rebuild(conn, table)
+    if version < SCHEMA_VERSION:
         conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
     _script(conn, _INDEXES)
     _script(conn, _TRIGGERS)
+
+
+def _rebuild(conn: sqlite3.Connection, table: str) -> None:
+    """Copy a table into its version 3 form (its indexes and triggers are made afresh)."""
+    columns = ", ".join(
+        part.split()[0] for part in _REBUILT[table].split(", PRIMARY")[0].split(",")
+    )
+    conn.execute(_create(table, f"{table}_v3"))
+    conn.execute(f"INSERT INTO {table}_v3 ({columns}) SELECT {columns} FROM {table}")
+    conn.execute(f"DROP TABLE {table}")
+    conn.execute(f"ALTER TABLE {table}_v3 RENAME TO {table}")
 
 
 def _script(conn: sqlite3.Connection | sqlite3.Cursor, script: str) -> None:

@@ -1,5 +1,5 @@
 """The SQLite store's schema: kept counts, pages found by record number after deletions, files
-of the previous schema version upgraded when opened and files of a newer one refused."""
+of the previous schema versions upgraded when opened and files of a newer one refused."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from mock_ortto.models import Activity, Audience, Contact
+from mock_ortto.models import Activity, Audience, Contact, TimelineEvent
 from mock_ortto.store.sqlite import SCHEMA_VERSION, SQLiteStore
 from tests.mock_ortto.conftest import KEY
 from tests.mock_ortto.proc import ServerProcess
@@ -32,6 +32,113 @@ CREATE TABLE timeline (ord INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT,
     audience_id TEXT, contact_id TEXT, data TEXT);
 CREATE INDEX timeline_key ON timeline (key, audience_id, contact_id);
 """
+
+
+# Version 2 as it created the tables that version 3 rebuilt or re-indexed (rowid tables,
+# global ``ord`` numbers, an index of every membership's ``pending``).
+_VERSION_2 = """
+CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT);
+INSERT INTO meta VALUES ('schema', '2');
+CREATE TABLE accounts (key TEXT PRIMARY KEY);
+CREATE TABLE contacts (key TEXT, id TEXT, data TEXT, pos INTEGER, PRIMARY KEY (key, id));
+CREATE TABLE users (key TEXT, user_id TEXT, contact_id TEXT, PRIMARY KEY (key, user_id));
+CREATE TABLE anons (key TEXT, anon_id TEXT, contact_id TEXT, PRIMARY KEY (key, anon_id));
+CREATE TABLE activities (ord INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT,
+    contact_id TEXT, data TEXT, pos INTEGER);
+CREATE INDEX activities_contact ON activities (key, contact_id);
+CREATE INDEX activities_pos ON activities (key, pos);
+CREATE TABLE seen (key TEXT, message_id TEXT, ts TEXT, PRIMARY KEY (key, message_id, ts));
+CREATE TABLE memberships (key TEXT, audience_id TEXT, contact_id TEXT,
+    pending INTEGER, data TEXT, PRIMARY KEY (key, audience_id, contact_id));
+CREATE INDEX memberships_pending ON memberships (pending);
+CREATE TABLE timeline (ord INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT,
+    audience_id TEXT, contact_id TEXT, data TEXT);
+CREATE INDEX timeline_account ON timeline (key);
+CREATE INDEX timeline_contact ON timeline (key, contact_id);
+CREATE TABLE counts (key TEXT, kind TEXT, n INTEGER, next INTEGER, PRIMARY KEY (key, kind));
+"""
+
+
+def _event(contact_id: str, audience_id: str = "aud_0001") -> str:
+    return (
+        f'{{"audience_id":"{audience_id}","contact_id":"{contact_id}","at":1.0,'
+        '"kind":"entered","mode":"add","rule":"r","detail":""}'
+    )
+
+
+def _version_2_file(path: Path) -> None:
+    """A file as version 2 left it: two accounts' activities and events interleaved."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.executescript(_VERSION_2)
+    numbers = {KEY: 0, OTHER: 0}
+    for number in range(1, 8):
+        key = KEY if number % 3 else OTHER
+        conn.execute("INSERT INTO accounts VALUES (?) ON CONFLICT DO NOTHING", (key,))
+        conn.execute(
+            "INSERT INTO contacts VALUES (?, ?, ?, ?)",
+            (key, f"c_{number}", f'{{"id":"c_{number}","user_id":"u{number}"}}', numbers[key]),
+        )
+        conn.execute("INSERT INTO users VALUES (?, ?, ?)", (key, f"u{number}", f"c_{number}"))
+        conn.execute(
+            "INSERT INTO activities (key, contact_id, data, pos) VALUES (?, ?, ?, ?)",
+            (key, "c_1" if number < 5 else f"c_{number}", _activity(number), numbers[key]),
+        )
+        conn.execute("INSERT INTO seen VALUES (?, ?, '2024-01-01')", (key, f"m{number}"))
+        conn.execute(
+            "INSERT INTO timeline (key, audience_id, contact_id, data) VALUES (?, ?, ?, ?)",
+            (key, "aud_0001", f"c_{number % 2}", _event(f"c_{number % 2}")),
+        )
+        numbers[key] += 1
+    for key, count in numbers.items():
+        conn.execute("INSERT INTO counts VALUES (?, 'contacts', ?, ?)", (key, count, count))
+        conn.execute("INSERT INTO counts VALUES (?, 'activities', ?, ?)", (key, count, count))
+    conn.execute(
+        "INSERT INTO memberships VALUES (?, 'aud_0001', 'c_4', 1, ?)",
+        (KEY, '{"audience_id":"aud_0001","contact_id":"c_4","pending":"add"}'),
+    )
+    conn.close()
+
+
+def test_a_version_2_file_is_upgraded_and_keeps_its_records_order_and_counts(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "v2.sqlite3"
+    _version_2_file(path)
+    store = SQLiteStore(str(path))
+    try:
+        with store.transaction() as txn:
+            found = txn.contact_by_user(KEY, "u4")
+            assert found is not None and found.id == "c_4"
+            assert txn.activity_seen(KEY, "m5", "2024-01-01")
+            assert not txn.activity_seen(KEY, "m5", "2024-01-02")
+            assert [a.id for a in txn.activities(KEY, offset=1, limit=2)] == ["act_2", "act_4"]
+            assert [a.id for a in txn.activities(KEY, contact_id="c_1")] == [
+                "act_1",
+                "act_2",
+                "act_4",
+            ]
+            assert [txn.count(k, "activities") for k in (KEY, OTHER)] == [5, 2]
+            assert [(k, m.contact_id) for k, m in txn.pending_memberships()] == [(KEY, "c_4")]
+            txn.add_timeline(KEY, TimelineEvent("aud_0002", "c_0", 2.0, "exited", "remove", "r"))
+            events = txn.timeline(KEY, contact_id="c_0")
+            assert [(e.audience_id, e.at) for e in events] == [
+                ("aud_0001", 1.0),
+                ("aud_0001", 1.0),
+                ("aud_0002", 2.0),
+            ]
+            assert len(txn.timeline(KEY, audience_id="aud_0001")) == 5
+            assert len(txn.timeline(OTHER)) == 2
+    finally:
+        store.close()
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone() == ("3",)
+    without_rowid = {
+        name
+        for name, sql in conn.execute("SELECT name, sql FROM sqlite_schema WHERE type = 'table'")
+        if sql.endswith("WITHOUT ROWID")
+    }
+    assert without_rowid == {"users", "anons", "seen", "activities", "timeline"}
+    conn.close()
 
 
 @pytest.fixture
@@ -113,7 +220,7 @@ def test_a_file_of_a_newer_schema_version_is_refused_with_the_reason(tmp_path: P
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("UPDATE meta SET value = ? WHERE name = 'schema'", (str(SCHEMA_VERSION + 1),))
     conn.close()
-    with pytest.raises(OSError, match=f"schema version {SCHEMA_VERSION + 1}.*up to 2"):
+    with pytest.raises(OSError, match=f"schema version {SCHEMA_VERSION + 1}.*up to 3"):
         SQLiteStore(str(path))
 
 
