@@ -48,6 +48,7 @@ _REBUILT = {
 
 
 def _create(table: str, name: str | None = None) -> str:
+    """``CREATE TABLE`` of a table of :data:`_REBUILT` (under ``name`` while it is rebuilt)."""
     return f"CREATE TABLE IF NOT EXISTS {name or table} ({_REBUILT[table]}) WITHOUT ROWID;"
 
 
@@ -252,8 +253,8 @@ def _membership(data: str) -> Membership:
 
 
 _CACHE_RECORDS = 32_768
-"""Most contacts plus memberships a process keeps decoded between transactions; beyond it
-the records are dropped at the start of the next transaction (and read again as needed)."""
+"""Most contacts, memberships and de-duplication keys a process keeps between transactions;
+beyond it they are dropped at the start of the next transaction (and read again as needed)."""
 
 
 class _Records:
@@ -378,7 +379,7 @@ class _SQLiteTxn(Txn):
                 else:
                     inserts.append((slot[0], contact.id, _dumps(contact)))
                     stored.add(slot)
-            # New rows first: a contact saved twice within a flush is one row of its own.
+            # New rows take the next numbers (pos) in the order they were saved.
             if inserts:
                 self._c.executemany(_SAVE_CONTACT, inserts)
             if updates:
