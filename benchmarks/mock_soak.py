@@ -4,11 +4,12 @@ The mock (``mock-ortto serve``, in-memory store, rate limits off) runs on one co
 maximum is the lower of two medians of three 5 s runs (100-item ``/v1/identify`` bodies from
 the reference client): ``wrk``'s, and that of the soak's own senders sending back to back
 (fewer requests in flight cost the server more per request than wrk's four connections, so
-80% of wrk's figure alone can be all this load shape gets); then this process, on the other core, sends the same bodies at 80% of that
-rate on a fixed schedule (latency counts from the scheduled instant, so a stall is not hidden)
-and prints, per window, the rate achieved, p50/p99 latency, the server's CPU time per request,
-how much of the server's core other processes took (the machine, not the mock: a shared
-machine's load is not pinned) and its resident memory.
+80% of wrk's figure alone can be all this load shape gets); then this process, on the other
+core, sends the same bodies at 80% of that rate on a fixed schedule (latency counts from the
+scheduled instant, so a stall is not hidden) and prints, per window, the rate achieved,
+p50/p99 latency, the server's CPU time per request, how much of the server's core other
+processes took (the machine, not the mock: a shared machine's load is not pinned) and its
+resident memory.
 
 Verdict: memory in the last window against the first; p99 and CPU per request as the median
 of the last third of the windows against the median of the first third, so a trend shows and
