@@ -19,7 +19,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, is_dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 
@@ -257,6 +257,15 @@ _CACHE_RECORDS = 32_768
 beyond it they are dropped at the start of the next transaction (and read again as needed)."""
 
 
+_Slot = TypeVar("_Slot", bound=tuple[str, ...])
+_Record = TypeVar("_Record")
+
+
+def _pending(membership: Membership) -> int:
+    """The ``pending`` column: 1 when the membership holds a deferred instruction."""
+    return 1 if membership.pending is not None else 0
+
+
 class _Records:
     """Records a process has read or written, decoded, kept between its write transactions.
 
@@ -368,38 +377,51 @@ class _SQLiteTxn(Txn):
             self._r.stored.add(slot)
         return contact
 
+    def _write_rows(
+        self,
+        unsaved: dict[_Slot, _Record],
+        stored: set[_Slot],
+        insert: str,
+        insert_row: Callable[[_Slot, _Record], tuple[Any, ...]],
+        update: str,
+        update_row: Callable[[_Slot, _Record], tuple[Any, ...]],
+    ) -> None:
+        """Write ``unsaved`` records: an ``insert`` for those without a row in the file yet
+        (then known to have one), an ``update`` for the others; forget them as unsaved."""
+        if not unsaved:
+            return
+        inserts, updates = [], []
+        for slot, record in unsaved.items():
+            if slot in stored:
+                updates.append(update_row(slot, record))
+            else:
+                inserts.append(insert_row(slot, record))
+                stored.add(slot)
+        if inserts:
+            self._c.executemany(insert, inserts)
+        if updates:
+            self._c.executemany(update, updates)
+        unsaved.clear()
+
     def flush(self) -> None:
         """Write what was saved since the last flush, in the order it was saved."""
-        if self._unsaved:
-            stored = self._r.stored
-            updates, inserts = [], []
-            for slot, contact in self._unsaved.items():
-                if slot in stored:
-                    updates.append((_dumps(contact), slot[0], contact.id))
-                else:
-                    inserts.append((slot[0], contact.id, _dumps(contact)))
-                    stored.add(slot)
-            # New rows take the next numbers (pos) in the order they were saved.
-            if inserts:
-                self._c.executemany(_SAVE_CONTACT, inserts)
-            if updates:
-                self._c.executemany(_UPDATE_CONTACT, updates)
-            self._unsaved.clear()
-        if self._unsaved_members:
-            stored_members = self._r.stored_members
-            changed, added = [], []
-            for member_slot, m in self._unsaved_members.items():
-                pending = 1 if m.pending is not None else 0
-                if member_slot in stored_members:
-                    changed.append((pending, _dumps(m), *member_slot))
-                else:
-                    added.append((*member_slot, pending, _dumps(m)))
-                    stored_members.add(member_slot)
-            if added:
-                self._c.executemany(_SAVE_MEMBERSHIP, added)
-            if changed:
-                self._c.executemany(_UPDATE_MEMBERSHIP, changed)
-            self._unsaved_members.clear()
+        # New rows take the next numbers (pos) in the order they were saved.
+        self._write_rows(
+            self._unsaved,
+            self._r.stored,
+            _SAVE_CONTACT,
+            lambda slot, c: (slot[0], c.id, _dumps(c)),
+            _UPDATE_CONTACT,
+            lambda slot, c: (_dumps(c), slot[0], c.id),
+        )
+        self._write_rows(
+            self._unsaved_members,
+            self._r.stored_members,
+            _SAVE_MEMBERSHIP,
+            lambda slot, m: (*slot, _pending(m), _dumps(m)),
+            _UPDATE_MEMBERSHIP,
+            lambda slot, m: (_pending(m), _dumps(m), *slot),
+        )
         if self._unsaved_seqs:
             self._c.executemany(
                 "INSERT OR REPLACE INTO seqs VALUES (?, ?, ?)",
