@@ -313,12 +313,12 @@ def _check_item(
 
 
 def _nested_values(items: list[Any]) -> list[Any]:
-    """The non-empty ``traits`` and ``properties`` objects of the items."""
+    """The non-empty objects of the items' nested fields (``_NESTED_FIELDS``)."""
     return [
         value
         for item in items
         if type(item) is dict
-        for value in (item.get("traits"), item.get("properties"))
+        for value in map(item.get, _NESTED_FIELDS)
         if value and type(value) is dict
     ]
 
