@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 import time
 from collections.abc import Callable
 
 import pytest
 
-from reference_client.in_turn import InTurnTransport
+from reference_client.in_turn import HANDOVER_INTERVAL, InTurnTransport
 from reference_client.transport.transports import OutgoingRequest, RawResponse
 
 
@@ -61,3 +62,30 @@ def test_a_failed_batch_stops_every_later_batch_before_it_sends() -> None:
     with pytest.raises(RuntimeError, match="the whole run fails"):
         list(transport.run_all(works))
     assert inner.log == ["send first", "done first"]
+
+
+def test_the_interpreter_lock_changes_hands_promptly_while_batches_run() -> None:
+    transport = InTurnTransport(Recorder())
+    before = sys.getswitchinterval()
+    seen: list[float] = []
+
+    def work() -> str:
+        seen.append(sys.getswitchinterval())
+        return "done"
+
+    assert list(transport.run_all([work, work])) == ["done", "done"]
+    assert seen == [pytest.approx(HANDOVER_INTERVAL)] * 2  # kept in whole microseconds
+    assert HANDOVER_INTERVAL < before
+    assert sys.getswitchinterval() == before
+
+
+def test_the_switch_interval_is_restored_when_a_batch_fails() -> None:
+    transport = InTurnTransport(Recorder())
+    before = sys.getswitchinterval()
+
+    def fails() -> str:
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        list(transport.run_all([fails]))
+    assert sys.getswitchinterval() == before
