@@ -77,6 +77,12 @@ def chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
         yield items[start : start + step]
 
 
+def _request_size(mapping: Mapping[str, Any]) -> int:
+    """Events per request: the mapping's ``batch_size`` when it is a positive integer."""
+    size = mapping.get("batch_size", DEFAULT_BATCH_SIZE)
+    return size if isinstance(size, int) and size > 0 else DEFAULT_BATCH_SIZE
+
+
 def _own_transport(transport: Transport | httpx.BaseTransport | None) -> tuple[Transport, bool]:
     """The transport to use, and whether this client created it (and so must close it)."""
     if transport is None:
@@ -167,8 +173,7 @@ class DestinationClient:
         transport: Transport | None,
     ) -> list[EventOutcome]:
         full = self.mapping_for(action, mapping, audience_id)
-        size = full.get("batch_size", DEFAULT_BATCH_SIZE)
-        size = size if isinstance(size, int) and size > 0 else DEFAULT_BATCH_SIZE
+        size = _request_size(full)
         runtime = self.runtime(transport)
         settings = runtime.validate_settings(self.settings)
         outcomes: list[EventOutcome] = []
@@ -182,6 +187,14 @@ class DestinationClient:
                 continue
             outcomes.extend(from_entry(entry).with_sent_decoded() for entry in entries)
         return outcomes
+
+    def most_requests(
+        self, action: str, count: int, mapping: Mapping[str, Any] | None = None
+    ) -> int:
+        """The most requests :meth:`execute` sends for ``count`` events: one per
+        ``batch_size`` of them (fewer when a batch leaves none to send)."""
+        size = _request_size(self.mapping_for(action, mapping, None))
+        return -(-count // size)
 
     def execute(
         self,

@@ -231,7 +231,11 @@ def cmd_send(args: argparse.Namespace) -> int:
             def run_all(batches: list[Batch]) -> Iterator[list[EventOutcome]]:
                 # batch N+1 is prepared while batch N waits for its answer; sent in order
                 works = [partial(run, action, batch) for action, batch in batches]
-                for outcomes in in_turn.run_all(works):
+                most = [
+                    client.most_requests(action, len(batch), options["mapping"])
+                    for action, batch in batches
+                ]
+                for outcomes in in_turn.run_all(works, most_requests=most):
                     gc.freeze()
                     yield outcomes
 

@@ -11,6 +11,7 @@ import pytest
 
 from mock_ortto.testing import AdminClient, InProcessMock, RunningMock
 from reference_client.api import OrttoActions, OrttoAudiences
+from reference_client.definitions import ORTTO_ACTIONS
 from reference_client.runtime.errors import InvalidAuthenticationError
 from reference_client.transport.transports import (
     HttpxTransport,
@@ -156,3 +157,26 @@ def test_connection_failures_say_what_happened() -> None:
         "connect ECONNREFUSED ortto.example:443",
         "ECONNREFUSED",
     )
+
+
+@pytest.mark.parametrize(
+    ("mapping", "count", "most"),
+    [
+        (None, 500, 1),
+        (None, 501, 2),
+        (None, 0, 0),
+        ({"batch_size": 100}, 1001, 11),
+        ({"batch_size": 0}, 1001, 3),  # not a usable size: the default 500
+    ],
+)
+def test_most_requests_counts_one_per_batch_size(
+    mapping: dict[str, int] | None, count: int, most: int
+) -> None:
+    full = None
+    if mapping is not None:
+        full = {**ORTTO_ACTIONS.action("upsertContactProfile").default_mapping(), **mapping}
+    with OrttoActions(KEY, transport=HttpxTransport(offline=True)) as actions:
+        assert actions.most_requests("upsertContactProfile", count, full) == most
+        events = [identify(f"u{n}") for n in range(count)]
+        recorded = actions.preview("upsertContactProfile", events, mapping=full)
+        assert len(recorded.requests) == most

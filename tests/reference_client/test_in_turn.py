@@ -75,7 +75,7 @@ def test_the_interpreter_lock_changes_hands_promptly_while_batches_run() -> None
 
     assert list(transport.run_all([work, work])) == ["done", "done"]
     assert seen == [pytest.approx(HANDOVER_INTERVAL)] * 2  # kept in whole microseconds
-    assert HANDOVER_INTERVAL < before
+    assert before > HANDOVER_INTERVAL
     assert sys.getswitchinterval() == before
 
 
@@ -89,3 +89,67 @@ def test_the_switch_interval_is_restored_when_a_batch_fails() -> None:
     with pytest.raises(RuntimeError, match="boom"):
         list(transport.run_all([fails]))
     assert sys.getswitchinterval() == before
+
+
+def test_a_batch_that_said_how_many_requests_it_sends_lets_the_next_send_once_answered() -> None:
+    inner = Recorder()
+    transport = InTurnTransport(inner)
+    next_batch_sent = threading.Event()
+
+    def first() -> bool:
+        transport.send(OutgoingRequest("POST", "first", {}), 1.0)
+        # still turning its answer into results: the next batch is already on the wire
+        return next_batch_sent.wait(timeout=10)
+
+    def second() -> bool:
+        transport.send(OutgoingRequest("POST", "second", {}), 1.0)
+        next_batch_sent.set()
+        return True
+
+    assert list(transport.run_all([first, second], most_requests=[1, 1])) == [True, True]
+    assert inner.log == ["send first", "done first", "send second", "done second"]
+
+
+def test_declared_batches_still_reach_the_wire_one_after_another() -> None:
+    inner = Recorder()
+    transport = InTurnTransport(inner)
+    works = [_work(transport, f"batch{n}/", 0.03 - 0.01 * n) for n in range(3)]
+    assert list(transport.run_all(works, most_requests=[2, 2, 2])) == [
+        "batch0/",
+        "batch1/",
+        "batch2/",
+    ]
+    expected = [
+        f"{step} batch{n}/{part}" for n in range(3) for part in "ab" for step in ("send", "done")
+    ]
+    assert inner.log == expected
+
+
+def test_a_batch_that_sends_more_than_it_said_is_stopped_before_the_extra_request() -> None:
+    inner = Recorder()
+    transport = InTurnTransport(inner)
+    works = [_work(transport, "twice/", 0.0), _work(transport, "later/", 0.0)]
+    with pytest.raises(RuntimeError, match="batch 0 sends more requests than it said"):
+        list(transport.run_all(works, most_requests=[1, 2]))
+    assert inner.log == ["send twice/a", "done twice/a"]
+
+
+def test_a_batch_that_sends_fewer_than_it_said_passes_the_turn_when_it_returns() -> None:
+    inner = Recorder()
+    transport = InTurnTransport(inner)
+
+    def sends_none() -> str:
+        return "none"
+
+    works = [sends_none, _work(transport, "next/", 0.0)]
+    assert list(transport.run_all(works, most_requests=[3, 2])) == ["none", "next/"]
+    assert inner.log == ["send next/a", "done next/a", "send next/b", "done next/b"]
+
+
+def test_one_limit_per_batch_is_checked_before_anything_runs() -> None:
+    inner = Recorder()
+    transport = InTurnTransport(inner)
+    works = [_work(transport, "a/", 0.0), _work(transport, "b/", 0.0)]
+    with pytest.raises(ValueError, match="2 works but 1 request limits"):
+        list(transport.run_all(works, most_requests=[1]))
+    assert inner.log == []
