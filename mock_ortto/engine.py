@@ -19,7 +19,7 @@ from mock_ortto.validation import Validators, any_exceeds, depth_exceeds
 
 JSON = dict[str, Any]
 
-_NESTED_FIELDS = ("traits", "properties")  # location values are flat by schema
+_NESTED_FIELDS = ("traits", "properties")  # location values are flat by schema; see _scan
 
 
 @dataclass(slots=True)
@@ -187,10 +187,9 @@ class BatchContacts:
         txn.delete_contact(key, absorbed.id)
 
 
-def _merge_values(target: JSON, values: JSON, nulls: bool) -> None:
-    """Copy ``values`` into ``target``; a ``null`` value removes the key (``nulls=False``:
-    the caller knows there is none)."""
-    if not nulls or None not in values.values():  # the common case: one C-level update
+def _merge_values(target: JSON, values: JSON) -> None:
+    """Copy ``values`` into ``target``; a ``null`` value removes the key."""
+    if None not in values.values():  # the common case: one C-level update
         target.update(values)
         return
     for name, value in values.items():
@@ -312,30 +311,28 @@ def _check_item(
     return user_id, anon_id, audience
 
 
-def _nested_values(items: list[Any]) -> list[Any]:
-    """The non-empty objects of the items' nested fields (``_NESTED_FIELDS``)."""
-    return [
-        value
-        for item in items
-        if type(item) is dict
-        for value in map(item.get, _NESTED_FIELDS)
-        if value and type(value) is dict
-    ]
-
-
-def _identities(items: list[Any]) -> tuple[list[str], list[str]]:
-    """The user ids and anonymous ids the items name (for :meth:`Txn.find_contacts`)."""
+def _scan(items: list[Any]) -> tuple[list[str], list[str], list[Any]]:
+    """One pass over a batch: the user ids and anonymous ids its items name (for
+    :meth:`Txn.find_contacts`) and the non-empty objects of their nested fields
+    (``_NESTED_FIELDS``, for the depth check)."""
     users: list[str] = []
     anons: list[str] = []
+    nested: list[Any] = []
     for item in items:
         if type(item) is dict:
             user_id = item.get("user_id")
             anon_id = item.get("anonymous_id")
+            traits = item.get("traits")
+            properties = item.get("properties")
             if user_id and type(user_id) is str:
                 users.append(user_id)
             if anon_id and type(anon_id) is str:
                 anons.append(anon_id)
-    return users, anons
+            if traits and type(traits) is dict:
+                nested.append(traits)
+            if properties and type(properties) is dict:
+                nested.append(properties)
+    return users, anons, nested
 
 
 def process_batch(
@@ -363,14 +360,15 @@ def process_batch(
     if all_valid is None:
         all_valid = validators.batch_valid(ITEM_SCHEMAS[kind], items)
     per_item = None if all_valid else validators
+    user_ids, anonymous_ids, nested = _scan(items)
     # Depth is checked item by item only when some value of the batch is too deep.
-    check_depth = any_exceeds(_nested_values(items), s.max_depth)
+    check_depth = any_exceeds(nested, s.max_depth)
     checked_here = per_item is not None or check_depth
     audiences: dict[str, bool] = {}
     fail = result.fail
     decisions = result.decisions
     tracking = kind == "track"
-    contacts = BatchContacts(txn, key, now, *_identities(items))
+    contacts = BatchContacts(txn, key, now, user_ids, anonymous_ids)
     users = contacts.users
     anons = contacts.anons
     touched = contacts.touched
@@ -380,6 +378,7 @@ def process_batch(
     # Most instructions of a batch end in the same (immutable) decision: its journal wording
     # is built once per run of equal decisions.
     last: churn.Decision | None = None
+    journaled = False
     summary = ""
     try:
         for index, item in enumerate(items):
@@ -416,10 +415,16 @@ def process_batch(
                     contact = resolve(None, anon_id)
             traits = item.get("traits")
             if traits:
-                _merge_values(contact.traits, traits, nulls)
+                if nulls:
+                    _merge_values(contact.traits, traits)
+                else:  # no value is null: one C-level update
+                    contact.traits.update(traits)
             location = item.get("location")
             if location:
-                _merge_values(contact.location, location, nulls)
+                if nulls:
+                    _merge_values(contact.location, location)
+                else:
+                    contact.location.update(location)
             ip = item.get("ip")
             if ip is not None:
                 contact.ip = ip
@@ -445,10 +450,11 @@ def process_batch(
                         decision.detail,
                     )
                 )
-                if decision.kind != "entered" and decision.kind != "exited":
-                    if decision is not last:
-                        last = decision
-                        summary = f"{decision.kind}: {decision.detail}"
+                if decision is not last:
+                    last = decision
+                    journaled = decision.kind != "entered" and decision.kind != "exited"
+                    summary = f"{decision.kind}: {decision.detail}"
+                if journaled:
                     decisions.append({"index": index, "rule": decision.rule, "detail": summary})
     finally:
         contacts.save()
