@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import sys
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -112,16 +113,20 @@ class InTurnTransport:
             if len(limits) != len(todo):
                 raise ValueError(f"{len(todo)} works but {len(limits)} request limits")
         with prompt_handovers(), ThreadPoolExecutor(max_workers=1 + ahead) as pool:
-            futures = [
+            # consumed futures are let go: their results are freed once the caller is done
+            pending = deque(
                 pool.submit(self._run, n, work, most)
                 for n, (work, most) in enumerate(zip(todo, limits, strict=True))
-            ]
+            )
             try:
-                for future in futures:
-                    yield future.result()
+                while pending:
+                    result = pending[0].result()
+                    pending.popleft()
+                    yield result
+                    del result
             finally:
                 with self._changed:
-                    self._stopped = any(not f.done() for f in futures) or self._stopped
+                    self._stopped = any(not f.done() for f in pending) or self._stopped
                     self._changed.notify_all()
-                for future in futures:
+                for future in pending:
                     future.cancel()

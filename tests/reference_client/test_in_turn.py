@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Callable
 
 import pytest
@@ -153,3 +155,18 @@ def test_one_limit_per_batch_is_checked_before_anything_runs() -> None:
     with pytest.raises(ValueError, match="2 works but 1 request limits"):
         list(transport.run_all(works, most_requests=[1]))
     assert inner.log == []
+
+
+def test_a_result_is_let_go_once_the_caller_moves_on() -> None:
+    transport = InTurnTransport(Recorder())
+
+    class Outcomes(list[int]):
+        """A result that can be watched with a weak reference."""
+
+    works = [lambda: Outcomes([1]), lambda: Outcomes([2])]
+    results = transport.run_all(works)
+    first = weakref.ref(next(results))
+    assert next(results) == [2]
+    gc.collect()
+    assert first() is None
+    assert list(results) == []
