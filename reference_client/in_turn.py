@@ -8,8 +8,8 @@ loop sends.
 
 The threads share one interpreter lock. Python hands it over every 5 ms by default, so a
 thread whose answer has arrived (or whose turn has come) would wait up to 5 ms behind one that
-is preparing, several times per batch: a third of ``send``'s time went there. While batches
-run, the interval is :data:`HANDOVER_INTERVAL` instead, and restored after.
+is preparing, several times per batch: about a quarter of ``send``'s time went there. While
+batches run, the interval is :data:`HANDOVER_INTERVAL` instead, and restored after.
 """
 
 from __future__ import annotations
