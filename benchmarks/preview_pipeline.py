@@ -8,7 +8,8 @@ Three figures, measured in one run on the same varied identify events:
   ``onBatch`` with the same default mapping, its request client stubbed (the body still goes
   through ``JSON.stringify``); installed from npm like ``tools/differential``;
 * ``ortto-reference send`` of the events into a local ``mock-ortto serve`` (end to end, real
-  HTTP), with the mock on another core.
+  HTTP), with the mock on another core; ``--repeat`` runs, each into a fresh mock, so that
+  the best ``send`` is set against the best preview (one statistic on both sides).
 
 The Python side and Node share one core (``--cpu``); the mock gets the other one. Goals: the
 preview pipeline at least 1.5x the Node runtime; ``send`` at least 0.5x the preview rate.
@@ -147,12 +148,16 @@ def _run(args: argparse.Namespace, mock_cpu: int | None) -> int:
         if not args.no_send:
             send_file = Path(tmp) / "send.json"
             send_file.write_text(json.dumps(identify_events(args.send_events, seed=176)))
-            sent = send_rate(send_file, args.send_events, mock_cpu)
+            # as many runs as the preview had, each into a fresh mock: best against best
+            sends = [send_rate(send_file, args.send_events, mock_cpu) for _ in range(args.repeat)]
+            sent = max(sends)
             ratio = sent / preview
             verdict = "meets" if ratio >= SEND_GOAL else "misses"
             print(
-                f"send into local mock      : {sent:9,.0f} events/s ({args.send_events:,} events)"
+                f"send into local mock      : {sent:9,.0f} events/s (best of {args.repeat}, "
+                f"{args.send_events:,} events)"
             )
+            print("  per run: " + ", ".join(f"{r / preview:.2f}x" for r in sends))
             print(f"send / preview            : {ratio:9.2f}x ({verdict} the {SEND_GOAL}x goal)")
     return 0
 
