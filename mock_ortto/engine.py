@@ -6,6 +6,7 @@ Stores only keep records; every rule lives here, so both stores behave identical
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -375,6 +376,8 @@ def process_batch(
     resolve = contacts.resolve
     timeline = contacts.timeline
     membership, save_membership, decide = txn.membership, txn.save_membership, churn.decide
+    # No value of the batch is null: traits and locations merge with one C-level update.
+    merge: Callable[[JSON, JSON], None] = _merge_values if nulls else dict.update
     # Most instructions of a batch end in the same (immutable) decision: its journal wording
     # is built once per run of equal decisions.
     last: churn.Decision | None = None
@@ -415,16 +418,10 @@ def process_batch(
                     contact = resolve(None, anon_id)
             traits = item.get("traits")
             if traits:
-                if nulls:
-                    _merge_values(contact.traits, traits)
-                else:  # no value is null: one C-level update
-                    contact.traits.update(traits)
+                merge(contact.traits, traits)
             location = item.get("location")
             if location:
-                if nulls:
-                    _merge_values(contact.location, location)
-                else:
-                    contact.location.update(location)
+                merge(contact.location, location)
             ip = item.get("ip")
             if ip is not None:
                 contact.ip = ip
