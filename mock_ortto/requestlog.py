@@ -4,6 +4,12 @@ Format (stderr): ``METHOD PATH STATUS RULE MILLISECONDSms``, for example
 ``POST /v1/identify 200 accepted 1.8ms``. The path is logged without its query string
 (admin queries carry API keys); ``RULE`` is the answer's ``X-Mock-Rule`` header, ``-`` when
 it has none.
+
+Request lines wait in a queue until :meth:`RequestLog.drain` writes them: the door's loop
+drains it each time round, just before it waits for sockets again, and once more when it
+stops. A worker thread answering a request then never makes a system call to log it (each
+one hands the interpreter lock to another thread, and getting it back can take the whole
+5 ms switch interval).
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
 from typing import Any, TextIO
 
@@ -32,21 +39,39 @@ class RequestLog:
         self.quiet = quiet
         self._stream = stream
         self._lock = threading.Lock()
+        self._waiting: deque[str] = deque()  # workers append without a lock (atomic)
 
     def say(self, text: str) -> None:
-        """Write one human line (never to stdout, which carries the endpoint line)."""
-        stream = self._stream or sys.stderr
-        with self._lock:
-            stream.write(text + "\n")
-            stream.flush()
+        """Write one human line now, after the request lines still waiting (never to stdout,
+        which carries the endpoint line)."""
+        self._flush(text)
 
     def line(self, method: str, path: str, status: int, rule: str, ms: float) -> None:
-        """Log one request."""
+        """Queue the line of one request (written by the next :meth:`drain`)."""
         if not self.quiet:
-            self.say(f"{_printable(method)} {_printable(path)} {status} {rule} {ms:.1f}ms")
+            self._waiting.append(
+                f"{_printable(method)} {_printable(path)} {status} {rule} {ms:.1f}ms"
+            )
+
+    def drain(self) -> None:
+        """Write every queued request line, in the order they were queued, with one write."""
+        if self._waiting:
+            self._flush(None)
+
+    def _flush(self, text: str | None) -> None:
+        stream = self._stream or sys.stderr
+        with self._lock:  # one writer at a time, so lines keep their order
+            waiting, lines = self._waiting, []
+            while waiting:
+                lines.append(waiting.popleft())
+            if text is not None:
+                lines.append(text)
+            if lines:
+                stream.write("\n".join(lines) + "\n")
+                stream.flush()
 
     def wrap(self, app: WSGIApp) -> WSGIApp:
-        """Return ``app`` logging a line for each request it answers."""
+        """Return ``app`` queueing a line for each request it answers (see :meth:`drain`)."""
         if self.quiet:
             return app
 
