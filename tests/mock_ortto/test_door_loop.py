@@ -180,19 +180,19 @@ def test_queued_lines_come_before_a_human_line_and_quiet_queues_nothing() -> Non
 
 
 @pytest.mark.parametrize(
-    ("closing", "pending", "task_running", "writable"),
+    ("closing", "pending", "task_running", "lock_held", "writable"),
     [
-        (False, 0, False, False),  # nothing to send
-        (False, 13, False, True),  # an answer waits and its task has ended: send it
-        (False, 13, True, False),  # the worker is sending its own answer: leave it
-        (False, 17 * 1024 * 1024, True, True),  # over the watermark: the worker waits for us
-        (True, 0, True, True),  # closing: the loop must run handle_write
+        (False, 0, False, False, False),  # nothing to send
+        (False, 13, False, False, True),  # an answer waits and its task has ended: send it
+        (False, 13, True, True, False),  # the worker is sending its own answer: leave it
+        (False, 13, True, False, True),  # the task waits (or is between writes): send
+        (True, 0, True, True, True),  # closing: the loop must run handle_write
     ],
 )
-def test_writable_asks_for_a_turn_only_when_the_loop_has_work(
-    closing: bool, pending: int, task_running: bool, writable: bool
+def test_writable_asks_for_a_turn_only_when_the_loop_could_send(
+    closing: bool, pending: int, task_running: bool, lock_held: bool, writable: bool
 ) -> None:
-    """The rule itself, on a channel's state."""
+    """The rule itself, on a channel's state (the output lock held by another thread)."""
     sock = listen("127.0.0.1", 0)
     door = build_server(
         _streaming_app(1, 1),
@@ -201,8 +201,20 @@ def test_writable_asks_for_a_turn_only_when_the_loop_has_work(
         DoorOptions(threads=1),
         RequestLog(quiet=True),
     )
+    held, release = threading.Event(), threading.Event()
+    channel: Any = object.__new__(door.server.channel_class)
+    channel.outbuf_lock = threading.Condition()
+
+    def worker() -> None:
+        with channel.outbuf_lock:
+            held.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=worker)
+    if lock_held:
+        holder.start()
+        assert held.wait(10)
     try:
-        channel: Any = object.__new__(door.server.channel_class)
         channel.adj = door.server.adj
         channel.will_close = closing
         channel.close_when_flushed = False
@@ -210,5 +222,8 @@ def test_writable_asks_for_a_turn_only_when_the_loop_has_work(
         channel.requests = [object()] if task_running else []
         assert bool(channel.writable()) is writable
     finally:
+        release.set()
+        if lock_held:
+            holder.join(10)
         door.server.close()
         sock.close()
