@@ -67,8 +67,11 @@ class RequestLog:
             if text is not None:
                 lines.append(text)
             if lines:
-                stream.write("\n".join(lines) + "\n")
-                stream.flush()
+                try:
+                    stream.write("\n".join(lines) + "\n")
+                    stream.flush()
+                except (OSError, ValueError):  # stderr closed or its reader gone: the lines
+                    pass  # are lost, serving goes on (the journal keeps every request)
 
     def wrap(self, app: WSGIApp) -> WSGIApp:
         """Return ``app`` queueing a line for each request it answers (see :meth:`drain`)."""

@@ -179,6 +179,29 @@ def test_queued_lines_come_before_a_human_line_and_quiet_queues_nothing() -> Non
     assert stream.getvalue().count("\n") == 3
 
 
+class _BrokenStream(io.StringIO):
+    """Standard error whose reader has gone away."""
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_a_broken_log_stream_does_not_stop_the_server() -> None:
+    server = ThreadedServer(create_app(), request_log=RequestLog(stream=_BrokenStream())).start()
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        statuses = []
+        for _ in range(3):
+            conn.request("GET", "/v1/me", headers={"Authorization": f"Bearer {KEY}"})
+            answer = conn.getresponse()
+            answer.read()
+            statuses.append(answer.status)
+        conn.close()
+    finally:
+        server.stop()
+    assert statuses == [200, 200, 200]
+
+
 @pytest.mark.parametrize(
     ("closing", "pending", "task_running", "lock_held", "writable"),
     [
