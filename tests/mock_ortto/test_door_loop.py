@@ -14,6 +14,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -91,20 +92,30 @@ def _streaming_app(size: int, chunk: int) -> Any:
     return app
 
 
+@contextmanager
+def _door(app: Any, threads: int) -> Iterator[Door]:
+    """A door around ``app`` on a free loopback port, stopped and closed afterwards."""
+    door = build_server(
+        app,
+        listen("127.0.0.1", 0),
+        lambda _path: (1024, "payload.max_body_bytes"),
+        DoorOptions(threads=threads),
+        RequestLog(quiet=True),
+    )
+    try:
+        yield door
+    finally:
+        door.stop()
+        door.server.close()  # the listening socket (a loop that ran has closed it already)
+
+
 def test_an_answer_larger_than_the_output_watermark_still_flows() -> None:
     """A worker whose answer passes waitress' output high watermark (16 MiB) waits for the
     loop to drain it: the loop must still send while that task runs."""
     size, chunk = 40 * 1024 * 1024, 256 * 1024
-    door = build_server(
-        _streaming_app(size, chunk),
-        listen("127.0.0.1", 0),
-        lambda _path: (1024, "payload.max_body_bytes"),
-        DoorOptions(threads=2),
-        RequestLog(quiet=True),
-    )
-    loop = threading.Thread(target=door.run, daemon=True)
-    loop.start()
-    try:
+    with _door(_streaming_app(size, chunk), threads=2) as door:
+        loop = threading.Thread(target=door.run, daemon=True)
+        loop.start()
         sock = socket.create_connection(("127.0.0.1", door.port), timeout=20)
         sock.sendall(b"GET /big HTTP/1.1\r\nHost: x\r\n\r\n")
         time.sleep(0.5)  # not reading yet: the socket fills and the output buffer grows
@@ -116,9 +127,7 @@ def test_an_answer_larger_than_the_output_watermark_still_flows() -> None:
                 break
             received += len(data)
         sock.close()
-    finally:
-        door.stop()
-        loop.join(timeout=10)
+    loop.join(timeout=10)
     assert received > size, f"only {received} of {size} bytes (plus headers) arrived"
 
 
@@ -216,37 +225,28 @@ def test_writable_asks_for_a_turn_only_when_the_loop_could_send(
     closing: bool, pending: int, task_running: bool, lock_held: bool, writable: bool
 ) -> None:
     """The rule itself, on a channel's state (the output lock held by another thread)."""
-    sock = listen("127.0.0.1", 0)
-    door = build_server(
-        _streaming_app(1, 1),
-        sock,
-        lambda _path: (1024, "payload.max_body_bytes"),
-        DoorOptions(threads=1),
-        RequestLog(quiet=True),
-    )
     held, release = threading.Event(), threading.Event()
-    channel: Any = object.__new__(door.server.channel_class)
-    channel.outbuf_lock = threading.Condition()
+    with _door(_streaming_app(1, 1), threads=1) as door:
+        channel: Any = object.__new__(door.server.channel_class)
+        channel.outbuf_lock = threading.Condition()
 
-    def worker() -> None:
-        with channel.outbuf_lock:
-            held.set()
-            release.wait(10)
+        def worker() -> None:
+            with channel.outbuf_lock:
+                held.set()
+                release.wait(10)
 
-    holder = threading.Thread(target=worker)
-    if lock_held:
-        holder.start()
-        assert held.wait(10)
-    try:
-        channel.adj = door.server.adj
-        channel.will_close = closing
-        channel.close_when_flushed = False
-        channel.total_outbufs_len = pending
-        channel.requests = [object()] if task_running else []
-        assert bool(channel.writable()) is writable
-    finally:
-        release.set()
+        holder = threading.Thread(target=worker)
         if lock_held:
-            holder.join(10)
-        door.server.close()
-        sock.close()
+            holder.start()
+            assert held.wait(10)
+        try:
+            channel.adj = door.server.adj
+            channel.will_close = closing
+            channel.close_when_flushed = False
+            channel.total_outbufs_len = pending
+            channel.requests = [object()] if task_running else []
+            assert bool(channel.writable()) is writable
+        finally:
+            release.set()
+            if lock_held:
+                holder.join(10)
