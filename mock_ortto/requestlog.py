@@ -71,7 +71,7 @@ class RequestLog:
                     stream.write("\n".join(lines) + "\n")
                     stream.flush()
                 except (OSError, ValueError):  # stderr closed or its reader gone: the lines
-                    pass  # are lost, serving goes on (the journal keeps every request)
+                    pass  # are lost, serving goes on (the journal keeps the latest requests)
 
     def wrap(self, app: WSGIApp) -> WSGIApp:
         """Return ``app`` queueing a line for each request it answers (see :meth:`drain`)."""
