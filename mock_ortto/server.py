@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import signal
 import socket
 import threading
 from collections.abc import Callable
@@ -152,6 +153,20 @@ class ThreadedServer:
         self._thread.join(timeout=10)
 
 
+def stop_on_sigterm() -> None:
+    """Make SIGTERM end serving as Ctrl+C does (in the main thread only): the loop stops,
+    workers finish the requests they hold, and the request lines still queued are written.
+    Without it SIGTERM ends the process at once, and a line queued for a request already
+    answered could be lost."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
 def serve_waitress(
     cfg: ServerConfig,
     sock: socket.socket,
@@ -159,11 +174,12 @@ def serve_waitress(
     log: RequestLog,
     announce: Announce,
 ) -> None:
-    """Serve in this process until interrupted."""
+    """Serve in this process until interrupted (Ctrl+C or SIGTERM)."""
     from mock_ortto.app import create_app
 
     app = create_app(cfg)
     tune_gc()
+    stop_on_sigterm()
     door = build_server(app, sock, body_limit_of(app), options, log)
     announce(door.port)
     door.run()
@@ -216,4 +232,5 @@ __all__ = [
     "listen",
     "serve_gunicorn",
     "serve_waitress",
+    "stop_on_sigterm",
 ]

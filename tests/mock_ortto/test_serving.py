@@ -7,6 +7,8 @@ import os
 import socket
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import httpx
@@ -93,6 +95,33 @@ def test_endpoint_line_means_listening_and_each_request_is_logged(
     ]
     assert all(ln.endswith("ms") for ln in lines if ln.startswith(("GET ", "POST ")))
     assert not [ln for ln in lines if "gunicorn" in ln.lower() or "[INFO]" in ln]
+
+
+def test_sigterm_lets_the_request_in_flight_finish_and_logs_it(tmp_path: Path) -> None:
+    """SIGTERM stops the mock as Ctrl+C does: a request being answered still gets its answer,
+    and its line (queued for the loop to write) is on stderr before the process ends."""
+    log = tmp_path / "stderr.txt"
+    server = ServerProcess(stderr_path=log)
+    answers: list[int] = []
+    try:
+        fault = {"latency_ms": 1500, "path": "/v1/me"}
+        httpx.post(server.base_url + "/_mock/faults", json=fault, timeout=30).raise_for_status()
+
+        def ask() -> None:
+            headers = {"Authorization": f"Bearer {KEY}"}
+            answer = httpx.get(server.base_url + "/v1/me", headers=headers, timeout=30)
+            answers.append(answer.status_code)
+
+        caller = threading.Thread(target=ask)
+        caller.start()
+        time.sleep(0.5)  # the request now waits in a worker (1.5 s of injected latency)
+        server.proc.terminate()
+        caller.join(timeout=30)
+        assert server.proc.wait(timeout=15) == 0
+    finally:
+        server.stop()
+    assert answers == [200]
+    assert any(ln.startswith("GET /v1/me 200 ") for ln in log.read_text().splitlines())
 
 
 def test_quiet_silences_request_lines(tmp_path: Path) -> None:
