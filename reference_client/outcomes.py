@@ -114,10 +114,9 @@ def from_entry(entry: dict[str, Any] | None) -> EventOutcome:
     if "output" in entry and "status" not in entry:
         return EventOutcome(status=None, message=entry["output"], output=entry["output"])
 
-    status, errortype, message, body, sent, reporter = (
-        None if value is UNDEFINED else value for value in map(entry.get, _ENTRY_KEYS)
-    )
-    return EventOutcome(status, errortype, message, body, sent, reporter)
+    if UNDEFINED in entry.values():  # rare: an entry keeping an undefined field
+        entry = {key: value for key, value in entry.items() if value is not UNDEFINED}
+    return EventOutcome(*map(entry.get, _ENTRY_KEYS))
 
 
 def from_single(results: list[dict[str, Any]]) -> EventOutcome:

@@ -22,6 +22,7 @@ from reference_client.destinations.implementation import OrttoImplementation, ex
 from reference_client.js.undefined import UNDEFINED
 from reference_client.js.values import truthy
 from reference_client.mapping import Mapping, MappingError
+from reference_client.runtime.collector import collector_paused
 from reference_client.runtime.empty import Cleaner, compile_remover
 from reference_client.runtime.errors import (
     AggregateAjvError,
@@ -240,13 +241,25 @@ class DestinationRuntime:
         mapping: MappingABC[str, Any],
         settings: MappingABC[str, Any],
     ) -> list[dict[str, Any]]:
-        """``Destination.executeBatch``: one multi-status entry per event."""
+        """``Destination.executeBatch``: one multi-status entry per event.
+
+        The cyclic garbage collector is paused meanwhile (:mod:`.collector`)."""
         if isinstance(action, str):
             action = self.destination.action(action)
         if not action.has_perform_batch:
             raise IntegrationError(
                 "This action does not support batched requests.", "NotImplemented", 501
             )
+        with collector_paused():
+            return self._execute_batch(action, events, mapping, settings)
+
+    def _execute_batch(
+        self,
+        action: Action,
+        events: Sequence[Any],
+        mapping: MappingABC[str, Any],
+        settings: MappingABC[str, Any],
+    ) -> list[dict[str, Any]]:
         compiled = Mapping(dict(mapping))
         cleans = self.implementation.cleans_payloads(action.slug)
         fused = fused_action(self.destination, action, compiled.mapping, cleans)

@@ -65,8 +65,19 @@ def _time_in_range(hour: int, minute: int, second: int) -> bool:
     return (hour <= 23 and minute <= 59 and second <= 59) or (hour, minute, second) == (23, 59, 60)
 
 
+# Most timestamps in one match with no number to convert: a day up to 28 exists in every
+# month, and hours, minutes and seconds in range; anything else goes on to the checks below.
+_DATE_TIME_PLAIN = re.compile(
+    r"[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])[t ]"
+    r"(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]+)?(?:z|[+-][0-9]{2}(?::?[0-9]{2})?)?\Z",
+    re.I,
+)
+
+
 def is_date_time(text: str) -> bool:
     """RFC 3339 date-time as ajv-formats 2.1.1 checks it (``T``, ``t`` or a space separator)."""
+    if _DATE_TIME_PLAIN.match(text) is not None:
+        return True
     match = _DATE_TIME.match(text)
     if match is not None:
         year, month, day, hour, minute, second = map(int, match.groups())

@@ -67,10 +67,16 @@ def plain_object(value: dict[str, Any], drop_empty_keys: bool) -> dict[str, Any]
         return out
     out = {}
     for key, item in value.items():
-        if type(item) not in _PLAIN:
-            if item is UNDEFINED:
+        kind = type(item)
+        if kind not in _PLAIN:
+            if kind is dict:
+                item = plain_object(item, drop_empty_keys)
+            elif kind is list:
+                item = plain_list(item)
+            elif item is UNDEFINED:
                 continue
-            item = _plain_container(item, drop_empty_keys)
+            else:
+                item = _plain_container(item, drop_empty_keys)
         if type(key) is not str:
             raise NotPlain
         out[key] = item
@@ -82,6 +88,8 @@ def plain_object(value: dict[str, Any], drop_empty_keys: bool) -> dict[str, Any]
 def plain_list(value: list[Any]) -> list[Any]:
     """``removeUndefined`` of an array (objects inside keep ``""`` keys, as ``cleanObject``
     leaves arrays alone); :class:`NotPlain` as in :func:`plain_object`."""
+    if _PLAIN.issuperset(map(type, value)):
+        return value.copy()  # only scalars: one copy in C
     out = []
     for item in value:
         if type(item) not in _PLAIN:

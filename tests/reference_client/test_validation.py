@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from typing import Any
 
 import pytest
@@ -176,6 +177,28 @@ def test_sync_audience_messages() -> None:
 )
 def test_date_time_format(text: str, valid: bool) -> None:
     assert is_date_time(text) is valid
+
+
+@pytest.mark.parametrize("year", [1900, 2000, 2023, 2024])
+def test_date_time_dates_agree_with_the_calendar(year: int) -> None:
+    for month in range(14):
+        for day in range(33):
+            real = 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]
+            for separator in "T t":
+                text = f"{year:04d}-{month:02d}-{day:02d}{separator}10:00:00.000Z"
+                assert is_date_time(text) is real, text
+
+
+def test_date_time_clock_fields_agree_with_the_range_rule() -> None:
+    for hour in range(25):
+        for minute in range(61):
+            for second in range(62):
+                real = (hour <= 23 and minute <= 59 and second <= 59) or (
+                    (hour, minute, second) == (23, 59, 60)
+                )
+                for zone in ("Z", "+10:00", ""):
+                    text = f"2024-05-01T{hour:02d}:{minute:02d}:{second:02d}{zone}"
+                    assert is_date_time(text) is real, text
 
 
 @pytest.mark.parametrize(
