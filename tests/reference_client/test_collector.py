@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import gc
 import threading
+import weakref
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 from reference_client.api import OrttoActions
+from reference_client.runtime import collector
 from reference_client.runtime.collector import collector_paused
 from reference_client.transport.transports import OutgoingRequest, PreviewTransport, RawResponse
 
@@ -68,6 +71,32 @@ def test_the_last_thread_to_leave_enables_it() -> None:
     for thread in threads:
         thread.join(10)
     assert seen == {"after first left": False, "second still inside": False}
+    assert gc.isenabled()
+
+
+class _Node:
+    partner: Any = None
+
+
+def _unreachable_cycle() -> weakref.ref[_Node]:
+    node = _Node()
+    node.partner = node
+    return weakref.ref(node)
+
+
+def test_blocks_that_keep_overlapping_still_collect_once_overdue(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with collector_paused():
+        cycle = _unreachable_cycle()
+        with collector_paused():
+            pass
+        assert cycle() is not None  # paused for less than LONGEST_PAUSE: left for later
+        monkeypatch.setattr(collector, "LONGEST_PAUSE", 0.0)
+        with collector_paused():
+            pass
+        assert cycle() is None  # an inner block ended overdue: one full collection
+        assert not gc.isenabled()
     assert gc.isenabled()
 
 
