@@ -11,7 +11,7 @@ import platform
 import subprocess
 import sys
 
-from benchmarks import mock_scale, mock_soak, mock_throughput, preview_pipeline
+from benchmarks import mock_scale, mock_soak, mock_throughput, mock_warm, preview_pipeline
 
 
 def machine() -> str:
@@ -30,7 +30,7 @@ def machine() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the four benchmarks one after the other."""
+    """Run the five benchmarks one after the other."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--soak-minutes", type=float, default=5.0)
@@ -45,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
     mock_throughput.main(["--seconds", "3", "--warmup", "1"] if quick else [])
     print("\n== store size ==", flush=True)
     mock_scale.main(["--sizes", "1000,20000", "--repeat", "3"] if quick else [])
+    print("\n== warmed mock ==", flush=True)
+    mock_warm.main(["--rounds", "1", "--repeat", "1", "--traffic", "0.2"] if quick else [])
     print("\n== soak ==", flush=True)
     mock_soak.main(
         ["--minutes", str(0.5 if quick else args.soak_minutes), "--window", "10" if quick else "30"]
