@@ -17,15 +17,13 @@ Run: ``python -m benchmarks.mock_warm [--rounds 3] [--repeat 3] [--traffic 1.0]`
 from __future__ import annotations
 
 import argparse
-import gc
 import io
 import json
 import multiprocessing
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -82,14 +80,11 @@ def send(call: Call, work: Workload, requests: int) -> None:
             raise RuntimeError(f"{work.name}: {status} {data[:200]!r}")
 
 
-def cpu_ms_per_request(call: Call, work: Workload, repeat: int) -> float:
-    """Best of ``repeat`` passes over the bodies of ``work``: CPU ms per request."""
-    best = float("inf")
-    for _ in range(repeat):
-        started = time.process_time()
-        send(call, work, len(work.bodies))
-        best = min(best, (time.process_time() - started) / len(work.bodies) * 1000)
-    return best
+def pass_ms(call: Call, work: Workload) -> float:
+    """One pass over the bodies of ``work``: CPU ms per request."""
+    started = time.process_time()
+    send(call, work, len(work.bodies))
+    return (time.process_time() - started) / len(work.bodies) * 1000
 
 
 def counts(call: Call) -> dict[str, int]:
@@ -104,48 +99,35 @@ def counts(call: Call) -> dict[str, int]:
     }
 
 
-@contextmanager
-def serving_collector() -> Iterator[None]:
-    """The collector as ``mock-ortto serve`` sets it (:func:`tune_gc`), restored after."""
-    thresholds = gc.get_threshold()
-    tune_gc()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-        gc.set_threshold(*thresholds)
-
-
-def _serve_commands(conn: Connection, cpu: int) -> None:
+def _serve_commands(conn: Connection, cpu: int, works: dict[str, Workload]) -> None:
     """A child process: one fresh app, driven by ``(command, argument)`` messages."""
     os.sched_setaffinity(0, {cpu})
-    works = {w.name: w for w in workloads(NAMES)}
     call = app_caller()
     status, data = call("POST", "/v1/audiences/create", b'{"name":"bench"}')
     if not status.startswith("200") or json.loads(data).get("id") != "aud_0001":
         raise RuntimeError(f"could not create the bench audience: {status} {data[:200]!r}")
-    with serving_collector():
-        while True:
-            command, scale = conn.recv()
-            if command == "pass":  # one pass per workload: CPU ms per request
-                conn.send({name: cpu_ms_per_request(call, works[name], 1) for name in NAMES})
-            elif command == "traffic":
-                for name in NAMES:
-                    send(call, works[name], max(1, round(TRAFFIC[name] * scale)))
-                conn.send(counts(call))
-            else:  # "counts", or "stop" and leave
-                conn.send(counts(call))
-                if command == "stop":
-                    return
+    tune_gc()  # the collector as ``mock-ortto serve`` sets it
+    while True:
+        command, scale = conn.recv()
+        if command == "pass":  # one pass per workload: CPU ms per request
+            conn.send({name: pass_ms(call, works[name]) for name in NAMES})
+        elif command == "traffic":
+            for name in NAMES:
+                send(call, works[name], max(1, round(TRAFFIC[name] * scale)))
+            conn.send(counts(call))
+        else:  # "counts", or "stop" and leave
+            conn.send(counts(call))
+            if command == "stop":
+                return
 
 
 class _App:
     """A mock app in a child process of its own."""
 
-    def __init__(self, cpu: int) -> None:
+    def __init__(self, cpu: int, works: dict[str, Workload]) -> None:
         self.conn, child = multiprocessing.Pipe()
         self.process = multiprocessing.get_context("fork").Process(
-            target=_serve_commands, args=(child, cpu), daemon=True
+            target=_serve_commands, args=(child, cpu, works), daemon=True
         )
         self.process.start()
 
@@ -176,7 +158,8 @@ Row = tuple[str, dict[str, float], dict[str, float], dict[str, int]]
 
 def measure(args: argparse.Namespace) -> list[Row]:
     """The warmed app and the control measured in turn, pass by pass, after each round."""
-    warmed, control = _App(args.cpu), _App(args.cpu)
+    works = {w.name: w for w in workloads(NAMES)}  # built once, inherited by both children
+    warmed, control = _App(args.cpu, works), _App(args.cpu, works)
     rows: list[Row] = []
     try:
         for app in (warmed, control):  # first passes store the contacts: not measured
