@@ -52,11 +52,12 @@ class BatchContacts:
     follow every change the merge rule makes, and an id missing from them is asked of the
     store, so a batch resolves each item exactly as if the items before it had been saved
     one by one. :meth:`save` writes every contact the batch touched, new ones in creation
-    order. The timeline events of the batch's membership instructions wait in ``timeline``
+    order; those whose ids it did not change (``regrouped`` holds the others) are saved as
+    updates, which need no index written. The timeline events of the batch's membership instructions wait in ``timeline``
     too (written before a merge moves a contact's events, and by :meth:`save`).
     """
 
-    __slots__ = ("anons", "key", "now", "timeline", "touched", "txn", "users")
+    __slots__ = ("anons", "key", "now", "regrouped", "timeline", "touched", "txn", "users")
 
     def __init__(
         self, txn: Txn, key: str, now: float, user_ids: list[str], anonymous_ids: list[str]
@@ -68,6 +69,7 @@ class BatchContacts:
         self.users: dict[str, Contact | None] = users
         self.anons: dict[str, Contact | None] = anons
         self.touched: dict[str, Contact] = {}
+        self.regrouped: set[str] = set()  # contacts that are new or whose ids changed
         self.timeline: list[TimelineEvent] = []
 
     def by_user(self, user_id: str) -> Contact | None:
@@ -106,6 +108,7 @@ class BatchContacts:
             if by_anon is not None and by_anon.user_id is None:
                 by_anon.user_id = user_id
                 self.users[user_id] = by_anon
+                self.regrouped.add(by_anon.id)
                 return by_anon
             contact = self._new()
             contact.user_id = user_id
@@ -127,7 +130,15 @@ class BatchContacts:
     def save(self) -> None:
         """Write every contact the batch touched, and the waiting timeline events."""
         if self.touched:
-            self.txn.save_contacts(self.key, list(self.touched.values()))
+            regrouped = self.regrouped
+            contacts = list(self.touched.values())
+            if len(regrouped) < len(contacts):
+                self.txn.update_contacts(
+                    self.key, [c for c in contacts if c.id not in regrouped]
+                )
+                contacts = [c for c in contacts if c.id in regrouped]
+            if contacts:
+                self.txn.save_contacts(self.key, contacts)
         self._write_timeline()
 
     def _write_timeline(self) -> None:
@@ -141,21 +152,25 @@ class BatchContacts:
         while txn.contact(key, contact_id) is not None:  # only after restoring odd snapshots
             contact_id = f"c_{txn.next_seq(key, 'contact'):06d}"
         contact = self.touched[contact_id] = Contact(id=contact_id, created_at=now, updated_at=now)
+        self.regrouped.add(contact_id)
         return contact
 
     def _give_anon(self, contact: Contact, anon_id: str | None) -> None:
         if anon_id:
             contact.anonymous_ids.append(anon_id)
             self.anons[anon_id] = contact
+            self.regrouped.add(contact.id)
 
     def _detach_anon(self, owner: Contact, anonymous_id: str) -> None:
         owner.anonymous_ids = [a for a in owner.anonymous_ids if a != anonymous_id]
         self.touched[owner.id] = owner
+        self.regrouped.add(owner.id)
 
     def _merge(self, survivor: Contact, absorbed: Contact) -> None:
         """Fold an anonymous-only contact into the contact that owns the user id."""
         txn, key, now = self.txn, self.key, self.now
         self._write_timeline()  # the absorbed contact's events move with it
+        self.regrouped.add(survivor.id)
         for anon in absorbed.anonymous_ids:
             if anon not in survivor.anonymous_ids:
                 survivor.anonymous_ids.append(anon)

@@ -138,6 +138,12 @@ class Txn(ABC):
         for contact in contacts:
             self.save_contact(key, contact)
 
+    def update_contacts(self, key: str, contacts: list[Contact]) -> None:
+        """Save stored contacts whose user id and anonymous ids are those stored for them
+        (only other fields changed): :meth:`save_contacts`, which a store may do with less
+        work (no index to point)."""
+        self.save_contacts(key, contacts)
+
     @abstractmethod
     def delete_contact(self, key: str, contact_id: str) -> None:
         """Remove a contact (after a merge)."""

@@ -192,6 +192,11 @@ class _MemoryTxn(Txn):
             for anon in contact.anonymous_ids:
                 by_anon[anon] = cid
 
+    def update_contacts(self, key: str, contacts: list[Contact]) -> None:
+        stored = (self._s.accounts.get(key) or self._acct(key)).contacts
+        for contact in contacts:  # their ids already point at them
+            stored[contact.id] = contact
+
     def delete_contact(self, key: str, contact_id: str) -> None:
         acct = self._acct(key)
         contact = acct.contacts.pop(contact_id, None)

@@ -18,8 +18,9 @@ from hypothesis import strategies as st
 
 from mock_ortto import engine, snapshot
 from mock_ortto.config import ServerConfig, Settings
+from mock_ortto.models import Contact
 from mock_ortto.openapi import build
-from mock_ortto.store.base import Store
+from mock_ortto.store.base import Store, Txn
 from mock_ortto.store.memory import MemoryStore
 from mock_ortto.store.sqlite import SQLiteStore
 from mock_ortto.testing import RunningMock
@@ -202,11 +203,38 @@ def _apply(store: Store, runs: list[Run]) -> tuple[JSON, list[JSON], list[JSON]]
             engine.create_or_get_audience(txn, KEY, name, 0.0)
     for kind, batch, now, first in runs:
         with store.transaction() as txn:
+            _check_updates_keep_ids(txn)
             result = engine.process_batch(txn, KEY, kind, batch, now, SETTINGS, VALIDATORS)
         errors += [{**e, "index": first + e["index"]} for e in result.errors]
         decisions += [{**d, "index": first + d["index"]} for d in result.decisions]
     with store.transaction() as txn:
+        _assert_ids_point_at_their_contacts(txn)
         return snapshot.export(txn), errors, decisions
+
+
+def _check_updates_keep_ids(txn: Txn) -> None:
+    """Make ``txn.update_contacts`` fail on a contact whose ids differ from those it had when
+    the transaction began (such a contact must go through ``save_contacts``)."""
+    before = {c.id: (c.user_id, list(c.anonymous_ids)) for c in txn.contacts(KEY)}
+    update = txn.update_contacts
+
+    def checked(key: str, contacts: list[Contact]) -> None:
+        for contact in contacts:
+            assert before.get(contact.id) == (contact.user_id, contact.anonymous_ids), contact
+        update(key, contacts)
+
+    txn.update_contacts = checked  # type: ignore[method-assign]
+
+
+def _assert_ids_point_at_their_contacts(txn: Txn) -> None:
+    """The store finds every contact by each id it holds (what the next batch relies on)."""
+    for contact in txn.contacts(KEY):
+        if contact.user_id is not None:
+            found = txn.contact_by_user(KEY, contact.user_id)
+            assert found is not None and found.id == contact.id, (contact, found)
+        for anon in contact.anonymous_ids:
+            found = txn.contact_by_anon(KEY, anon)
+            assert found is not None and found.id == contact.id, (contact, anon, found)
 
 
 @settings(max_examples=150, deadline=None)
