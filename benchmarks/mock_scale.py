@@ -1,14 +1,17 @@
 """Does a bigger store slow the mock down? Time per call with 1k, 100k and 1M contacts stored.
 
-One ``mock-ortto serve`` (in-memory store by default, rate limits off) on one core, this
-process on the other. The store is filled with 500-item ``/v1/identify`` batches (a user id and
-an anonymous id each, no traits); at each size the script times 500-item batches of the
-``/v1`` endpoints (new contacts, updates of stored ones, activities, audience members) and
-the ``/_mock`` inspection endpoints (first and last page of contacts, a look-up by user id,
-account counts, activities, memberships), and reads the server's resident memory.
+One ``mock-ortto serve`` per size (in-memory store by default, rate limits off), all on one
+core, this process on the other. Each is filled with 500-item ``/v1/identify`` batches (a user
+id and an anonymous id each, no traits), then every call is timed on every server in turn:
+500-item batches of the ``/v1`` endpoints (new contacts, updates of stored ones, activities,
+audience members) and the ``/_mock`` inspection endpoints (first and last page of contacts, a
+look-up by user id, account counts, activities, memberships). Taking turns call by call means
+a change in the machine's speed hits every size alike; a control server of the first size
+shows how far two equal servers differ. Resident memory is read after each fill.
 
-Goal: every time within 20% of the 1k figure; memory under 1 KiB per stored contact.
-Run: ``python -m benchmarks.mock_scale [--sizes 1000,100000,1000000] [--store sqlite:PATH]``.
+Goal: every time within 20% of the first size's; memory under 1 KiB per stored contact.
+Run: ``python -m benchmarks.mock_scale [--sizes 1000,100000,1000000] [--store sqlite:PATH]``
+(with SQLite, each server gets a file of its own next to ``PATH``).
 """
 
 from __future__ import annotations
@@ -20,6 +23,8 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks.processes import cores, free_port, mock_command, running
@@ -142,59 +147,136 @@ def operations(client: Client, size: int, tag: str) -> dict[str, Callable[[int],
     }
 
 
+@dataclass
+class Server:
+    """One ``mock-ortto serve`` process holding ``size`` contacts."""
+
+    label: str
+    size: int
+    pid: int
+    client: Client
+    rss: int = 0
+    calls: dict[str, Callable[[int], object]] = field(default_factory=dict)
+
+
+def store_option(store: str, label: str) -> str:
+    """The ``--store`` of one server: a SQLite file of its own (``scale.db`` becomes
+    ``scale-1000.db``), the memory store as it is."""
+    if not store.startswith("sqlite:"):
+        return store
+    path = Path(store.removeprefix("sqlite:"))
+    suffix = path.suffix or ".db"
+    return f"sqlite:{path.with_name(f'{path.stem}-{label}{suffix}')}"
+
+
+def start_servers(
+    stack: ExitStack, sizes: list[int], store: str, control: bool, cpu: int | None
+) -> list[Server]:
+    """One filled server per size (and a control of the first size), all on ``cpu``."""
+    plan = [(f"{size:,}", size) for size in sizes]
+    if control:
+        plan.insert(1, (f"{sizes[0]:,} (control)", sizes[0]))
+    servers = []
+    for label, size in plan:
+        port = free_port()
+        tag = label.replace(",", "").replace(" (control)", "c")
+        options = ["--rate-limit", "off", "--store", store_option(store, tag)]
+        proc = stack.enter_context(running(mock_command(options, port), port, cpu))
+        client = Client(port)
+        client.call("POST", "/v1/audiences/create", {"name": "bench"})
+        started = time.perf_counter()
+        seed(client, 0, size)
+        server = Server(label, size, proc.pid, client, rss_bytes(proc.pid))
+        server.calls = operations(client, size, tag)
+        servers.append(server)
+        print(
+            f"{label:>21} contacts stored (filled in {time.perf_counter() - started:.0f} s), "
+            f"server RSS {server.rss / 2**20:,.0f} MiB",
+            flush=True,
+        )
+    return servers
+
+
+def measure_in_turn(servers: list[Server], repeat: int) -> dict[str, list[float]]:
+    """Median ms of each call on each server; the servers take turns call by call (the first
+    of them changing every time), so a change in the machine's speed hits all alike."""
+    names = list(servers[0].calls)
+    for server in servers:  # warm-up
+        for name in names:
+            server.calls[name](repeat)
+    times: dict[str, list[list[float]]] = {name: [[] for _ in servers] for name in names}
+    for n in range(repeat):
+        order = list(range(len(servers)))
+        order = order[n % len(order) :] + order[: n % len(order)]
+        for name in names:
+            for i in order:
+                started = time.perf_counter()
+                servers[i].calls[name](n)
+                times[name][i].append((time.perf_counter() - started) * 1000)
+    return {name: [statistics.median(t) for t in cells] for name, cells in times.items()}
+
+
+def report(servers: list[Server], table: dict[str, list[float]], store: str, repeat: int) -> None:
+    """The table, the flatness verdict (last size against first) and memory per contact."""
+    measured = [i for i, s in enumerate(servers) if "control" not in s.label]
+    first, last = measured[0], measured[-1]
+    control = next((i for i, s in enumerate(servers) if "control" in s.label), None)
+    print(f"\nstore: {store}; median ms per call over {repeat} calls, servers called in turn")
+    extra = " control/first |" if control is not None else ""
+    print(
+        f"| {'call':36} | "
+        + " | ".join(f"{s.label:>17}" for s in servers)
+        + f" | last/first |{extra}"
+    )
+    print(
+        f"|{'-' * 38}|"
+        + "|".join("-" * 19 for _ in servers)
+        + "|------------|"
+        + ("---------------|" if control is not None else "")
+    )
+    worst = noise = 0.0
+    for name, figures in table.items():
+        ratio = figures[last] / figures[first]
+        worst = max(worst, ratio)
+        cells = " | ".join(f"{f:17.2f}" for f in figures)
+        row = f"| {name:36} | {cells} | {ratio:10.2f} |"
+        if control is not None:
+            spread = figures[control] / figures[first]
+            noise = max(noise, spread, 1 / spread)
+            row += f" {spread:13.2f} |"
+        print(row)
+    verdict = "meets" if worst <= FLAT_GOAL else "misses"
+    print(f"worst last/first ratio {worst:.2f} ({verdict} the 'within 20%' goal)")
+    if control is not None:
+        print(f"noise: the control (same size as the first) differs from it by up to {noise:.2f}x")
+    small, big = servers[first], servers[last]
+    if big.size > small.size:
+        per = (big.rss - small.rss) / (big.size - small.size)
+        verdict = "meets" if per < MEMORY_GOAL else "misses"
+        print(
+            f"resident memory: {per:,.0f} bytes per contact between {small.size:,} and "
+            f"{big.size:,} contacts (servers filled alike; no traits; {verdict} the < "
+            f"{MEMORY_GOAL} bytes goal)"
+        )
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Fill the store size by size and print the table."""
+    """Fill one server per size, time every call on all of them in turn, print the table."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="1000,100000,1000000")
     parser.add_argument("--repeat", type=int, default=7, help="calls per figure (median)")
     parser.add_argument("--store", default="memory")
+    parser.add_argument(
+        "--no-control", action="store_true", help="no second server of the first size"
+    )
     args = parser.parse_args(argv)
-    sizes = [int(s) for s in args.sizes.split(",")]
+    sizes = sorted({int(s) for s in args.sizes.split(",")})
     available = cores()
     server_cpu = available[0] if len(available) > 1 else None
-    port = free_port()
-    command = mock_command(["--rate-limit", "off", "--store", args.store], port)
-    table: dict[str, list[float]] = {}
-    memory: list[tuple[int, int]] = []
-    with running(command, port, server_cpu) as proc:
-        client = Client(port)
-        client.call("POST", "/v1/audiences/create", {"name": "bench"})
-        baseline = rss_bytes(proc.pid)
-        stored = 0
-        for size in sizes:
-            started = time.perf_counter()
-            seed(client, stored, size)
-            stored = size
-            filled = rss_bytes(proc.pid)
-            memory.append((size, filled))
-            print(
-                f"{size:>9,} contacts stored (filled in {time.perf_counter() - started:.0f} s), "
-                f"server RSS {filled / 2**20:,.0f} MiB",
-                flush=True,
-            )
-            for name, fn in operations(client, size, str(size)).items():
-                table.setdefault(name, []).append(timed(fn, args.repeat))
-    print(f"\nstore: {args.store}; median ms per call over {args.repeat} calls")
-    header = " | ".join(f"{s:>9,}" for s in sizes)
-    print(f"| {'call':36} | {header} | last/first |")
-    print(f"|{'-' * 38}|" + "|".join("-" * 11 for _ in sizes) + "|------------|")
-    worst = 0.0
-    for name, figures in table.items():
-        ratio = figures[-1] / figures[0]
-        worst = max(worst, ratio)
-        cells = " | ".join(f"{f:9.1f}" for f in figures)
-        print(f"| {name:36} | {cells} | {ratio:10.2f} |")
-    verdict = "meets" if worst <= FLAT_GOAL else "misses"
-    print(f"worst last/first ratio {worst:.2f} ({verdict} the 'within 20%' goal)")
-    (first_size, first_rss), (last_size, last_rss) = memory[0], memory[-1]
-    if last_size > first_size:
-        per = (last_rss - first_rss) / (last_size - first_size)
-        verdict = "meets" if per < MEMORY_GOAL else "misses"
-        print(
-            f"resident memory: {per:,.0f} bytes per contact between {first_size:,} and "
-            f"{last_size:,} contacts (no traits; {verdict} the < {MEMORY_GOAL} bytes goal); "
-            f"baseline {baseline / 2**20:,.0f} MiB"
-        )
+    with ExitStack() as stack:
+        servers = start_servers(stack, sizes, args.store, not args.no_control, server_cpu)
+        table = measure_in_turn(servers, args.repeat)
+    report(servers, table, args.store, args.repeat)
     return 0
 
 
