@@ -7,6 +7,7 @@ does not parse, the line and column, so the command line can print one line and 
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -50,10 +51,21 @@ def _parse(text: str, where: str, first_line: int = 1) -> Any:
         raise InputError(f"{where}:{first_line}: not valid JSON: {exc}") from None
 
 
+_NOT_BLANK = re.compile(r"\S")  # what ``str.strip`` keeps
+
+
 def _looks_like_jsonl(text: str) -> bool:
-    """JSON Lines when the first non-blank line is a whole ``{...}`` object and more follow."""
-    lines = [line.strip() for line in text.split("\n") if line.strip()]
-    return len(lines) > 1 and lines[0].startswith("{") and lines[0].endswith("}")
+    """JSON Lines when the first non-blank line is a whole ``{...}`` object and a non-blank
+    line follows. Only that first line is copied: a big JSON document is not split."""
+    first = _NOT_BLANK.search(text)
+    if first is None or text[first.start()] != "{":
+        return False
+    end = text.find("\n", first.start())
+    if end == -1:
+        return False
+    return text[first.start() : end].rstrip().endswith("}") and bool(
+        _NOT_BLANK.search(text, end + 1)
+    )
 
 
 def parse_events(text: str, where: str) -> list[dict[str, Any]]:
