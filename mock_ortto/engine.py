@@ -53,8 +53,9 @@ class BatchContacts:
     store, so a batch resolves each item exactly as if the items before it had been saved
     one by one. :meth:`save` writes every contact the batch touched, new ones in creation
     order; those whose ids it did not change (``regrouped`` holds the others) are saved as
-    updates, which need no index written. The timeline events of the batch's membership instructions wait in ``timeline``
-    too (written before a merge moves a contact's events, and by :meth:`save`).
+    updates, which need no index written. The timeline events of the batch's membership
+    instructions wait in ``timeline`` too (written before a merge moves a contact's events,
+    and by :meth:`save`).
     """
 
     __slots__ = ("anons", "key", "now", "regrouped", "timeline", "touched", "txn", "users")
