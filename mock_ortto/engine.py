@@ -134,9 +134,7 @@ class BatchContacts:
             regrouped = self.regrouped
             contacts = list(self.touched.values())
             if len(regrouped) < len(contacts):
-                self.txn.update_contacts(
-                    self.key, [c for c in contacts if c.id not in regrouped]
-                )
+                self.txn.update_contacts(self.key, [c for c in contacts if c.id not in regrouped])
                 contacts = [c for c in contacts if c.id in regrouped]
             if contacts:
                 self.txn.save_contacts(self.key, contacts)
