@@ -24,7 +24,7 @@ import sys
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.processes import cores, free_port, mock_command, running
@@ -147,16 +147,16 @@ def operations(client: Client, size: int, tag: str) -> dict[str, Callable[[int],
     }
 
 
-@dataclass
+@dataclass(frozen=True)
 class Server:
-    """One ``mock-ortto serve`` process holding ``size`` contacts."""
+    """A filled ``mock-ortto serve``: its label, the contacts it holds, its resident memory
+    after the fill, and the calls timed on it; ``control`` for the second of the first size."""
 
     label: str
     size: int
-    pid: int
-    client: Client
-    rss: int = 0
-    calls: dict[str, Callable[[int], object]] = field(default_factory=dict)
+    rss: int
+    calls: dict[str, Callable[[int], object]]
+    control: bool = False
 
 
 def store_option(store: str, label: str) -> str:
@@ -173,21 +173,20 @@ def start_servers(
     stack: ExitStack, sizes: list[int], store: str, control: bool, cpu: int | None
 ) -> list[Server]:
     """One filled server per size (and a control of the first size), all on ``cpu``."""
-    plan = [(f"{size:,}", size) for size in sizes]
+    plan = [(f"{size:,}", size, False) for size in sizes]
     if control:
-        plan.insert(1, (f"{sizes[0]:,} (control)", sizes[0]))
+        plan.insert(1, (f"{sizes[0]:,} (control)", sizes[0], True))
     servers = []
-    for label, size in plan:
+    for label, size, is_control in plan:
         port = free_port()
-        tag = label.replace(",", "").replace(" (control)", "c")
+        tag = f"{size}c" if is_control else str(size)
         options = ["--rate-limit", "off", "--store", store_option(store, tag)]
         proc = stack.enter_context(running(mock_command(options, port), port, cpu))
         client = Client(port)
         client.call("POST", "/v1/audiences/create", {"name": "bench"})
         started = time.perf_counter()
         seed(client, 0, size)
-        server = Server(label, size, proc.pid, client, rss_bytes(proc.pid))
-        server.calls = operations(client, size, tag)
+        server = Server(label, size, rss_bytes(proc.pid), operations(client, size, tag), is_control)
         servers.append(server)
         print(
             f"{label:>21} contacts stored (filled in {time.perf_counter() - started:.0f} s), "
@@ -218,9 +217,9 @@ def measure_in_turn(servers: list[Server], repeat: int) -> dict[str, list[float]
 
 def report(servers: list[Server], table: dict[str, list[float]], store: str, repeat: int) -> None:
     """The table, the flatness verdict (last size against first) and memory per contact."""
-    measured = [i for i, s in enumerate(servers) if "control" not in s.label]
+    measured = [i for i, s in enumerate(servers) if not s.control]
     first, last = measured[0], measured[-1]
-    control = next((i for i, s in enumerate(servers) if "control" in s.label), None)
+    control = next((i for i, s in enumerate(servers) if s.control), None)
     print(f"\nstore: {store}; median ms per call over {repeat} calls, servers called in turn")
     extra = " control/first |" if control is not None else ""
     print(

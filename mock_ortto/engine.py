@@ -133,6 +133,7 @@ class BatchContacts:
         if self.touched:
             regrouped = self.regrouped
             contacts = list(self.touched.values())
+            # when all are regrouped (or an absorbed contact left its id), all are saved in full
             if len(regrouped) < len(contacts):
                 self.txn.update_contacts(self.key, [c for c in contacts if c.id not in regrouped])
                 contacts = [c for c in contacts if c.id in regrouped]

@@ -62,7 +62,7 @@ def test_servers_take_turns_with_a_different_one_first_each_time() -> None:
             calls.append((label, n))
             return None
 
-        return mock_scale.Server(label, 1, 0, None, calls={"op": call})  # type: ignore[arg-type]
+        return mock_scale.Server(label, 1, 0, {"op": call})
 
     table = mock_scale.measure_in_turn([server("a"), server("b"), server("c")], repeat=3)
     assert list(table) == ["op"] and len(table["op"]) == 3
