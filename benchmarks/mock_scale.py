@@ -71,19 +71,8 @@ def seed(client: Client, start: int, stop: int) -> None:
         client.call("POST", "/v1/identify", items)
 
 
-def timed(fn: Callable[[int], object], repeat: int) -> float:
-    """Median milliseconds of ``fn(n)`` over ``repeat`` calls."""
-    fn(repeat)  # warm-up
-    times = []
-    for n in range(repeat):
-        started = time.perf_counter()
-        fn(n)
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
-
-
 def operations(client: Client, size: int, tag: str) -> dict[str, Callable[[int], object]]:
-    """What is timed at each size; ``tag`` keeps new contacts unique across sizes."""
+    """What is timed on a server of ``size`` contacts; ``tag`` keeps its new contacts apart."""
 
     def new_contacts(n: int) -> object:
         items = [
